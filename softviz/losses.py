@@ -1,0 +1,143 @@
+"""Losses on the head's output, each next to ∂L/∂p, and the label → target encoding.
+
+Conventions: z (n, k) logits, T the temperature, u = z / T, p = head(u), y (n, k) the target.
+Per-example losses have shape (n,); the network reports their mean.
+
+| head, k        | target                       | loss                 | ∂L/∂z           |
+|----------------|------------------------------|----------------------|-----------------|
+| sigmoid, 1     | t                            | BCE                  | (p − t) / T     |
+| softmax, k ≥ 2 | one-hot of the class index   | CE = −Σ y log p      | (p − y) / T     |
+| sigmoid, k > 1 | one-hot, each output yes/no  | Σ_k BCE_k            | (p − y) / T     |
+| any            | as above                     | MSE = ½ Σ (p − y)²   | Jᵀ (p − y)      |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from softviz import heads
+
+LOSSES = ("ce", "bce", "mse")
+_TINY = np.finfo(float).tiny
+
+
+def resolve_loss(head: str, loss: str) -> str:
+    """The loss actually used: "ce" under a sigmoid head means BCE.
+
+    >>> resolve_loss("sigmoid", "ce")
+    'bce'
+    """
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}: choose one of {', '.join(LOSSES)}")
+    if loss == "bce" and head == "softmax":
+        raise ValueError("loss 'bce' needs a sigmoid head; a softmax head uses 'ce' or 'mse'")
+    if loss == "ce" and head == "sigmoid":
+        return "bce"
+    return loss
+
+
+def check_labels(y: np.ndarray, n_outputs: int) -> np.ndarray:
+    """y as an int array of class indices, or ValueError if any label is out of range.
+
+    One output (sigmoid) takes t ∈ {0, 1}; k ≥ 2 outputs take class indices 0 … k − 1.
+    """
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"labels y must be a 1-D array of class indices, got shape {y.shape}")
+    if y.dtype == bool:
+        y = y.astype(int)
+    if not np.issubdtype(y.dtype, np.number) or not np.all(np.isfinite(y)):
+        raise ValueError("labels y must be finite numbers (class indices)")
+    if np.any(y != np.round(y)):
+        raise ValueError("labels y must be whole numbers (class indices), not fractions")
+    n_classes = max(n_outputs, 2)
+    if y.size and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(
+            f"labels must lie in 0 … {n_classes - 1} for {n_outputs} output(s); "
+            f"got values from {y.min():g} to {y.max():g}"
+        )
+    return y.astype(int)
+
+
+def targets(y: np.ndarray, n_outputs: int) -> np.ndarray:
+    """Encode class indices y (n,) as targets (n, k).
+
+    k = 1: the binary label itself, t. k ≥ 2: one-hot of the class index, so a binary label t
+    under a 2-way head becomes (1 − t, t).
+    """
+    y = check_labels(y, n_outputs)
+    if n_outputs == 1:
+        return y[:, None].astype(float)
+    return np.eye(n_outputs)[y]
+
+
+def cross_entropy(u: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """CE = −Σ_k y_k log softmax(u)_k per example, via log-sum-exp. (n, k) → (n,)."""
+    return -(y * heads.log_softmax(u)).sum(axis=1)
+
+
+def cross_entropy_dL_dp(p: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """∂CE/∂p = −y / p (p clipped at the smallest float so the value stays finite)."""
+    return -y / np.maximum(p, _TINY)
+
+
+def binary_cross_entropy(u: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Σ_k BCE_k from logits: max(u, 0) − y u + log(1 + e^{−|u|}). (n, k) → (n,)."""
+    return (np.maximum(u, 0.0) - y * u + np.log1p(np.exp(-np.abs(u)))).sum(axis=1)
+
+
+def binary_cross_entropy_dL_dp(u: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """∂BCE/∂p = −y / p + (1 − y) / (1 − p), with 1 − p taken as σ(−u) for precision."""
+    p, one_minus_p = heads.sigmoid(u), heads.sigmoid(-u)
+    return -y / np.maximum(p, _TINY) + (1.0 - y) / np.maximum(one_minus_p, _TINY)
+
+
+def mean_squared_error(p: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """MSE = ½ Σ_k (p_k − y_k)² per example. (n, k) → (n,)."""
+    return 0.5 * ((p - y) ** 2).sum(axis=1)
+
+
+def mean_squared_error_dL_dp(p: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """∂MSE/∂p = p − y."""
+    return p - y
+
+
+@dataclass(frozen=True)
+class HeadLoss:
+    """Everything between the logits and the loss for one batch.
+
+    losses (n,), probs (n, k), jacobian (n, k, k) = ∂p/∂z, dL_dp (n, k), dL_dz (n, k) — all
+    per example (not divided by n).
+    """
+
+    losses: np.ndarray
+    probs: np.ndarray
+    jacobian: np.ndarray
+    dL_dp: np.ndarray
+    dL_dz: np.ndarray
+
+
+def head_loss(
+    head: str, loss: str, z: np.ndarray, y: np.ndarray, temperature: float = 1.0
+) -> HeadLoss:
+    """Forward and backward through head and loss: z (n, k), targets y (n, k).
+
+    The chain rule is ∂L/∂z = Jᵀ ∂L/∂p. For CE and BCE it collapses to (p − y) / T, which is
+    what we compute (it stays exact where p underflows); MSE keeps the Jacobian's factor.
+    """
+    loss = resolve_loss(head, loss)
+    t = heads.check_temperature(temperature)
+    u = np.asarray(z, dtype=float) / t
+    p = heads.probabilities(head, u)
+    jacobian = heads.jacobian(head, p, t)
+    if loss == "ce":
+        losses, dL_dp, dL_dz = cross_entropy(u, y), cross_entropy_dL_dp(p, y), (p - y) / t
+    elif loss == "bce":
+        losses, dL_dp = binary_cross_entropy(u, y), binary_cross_entropy_dL_dp(u, y)
+        dL_dz = (p - y) / t
+    else:
+        losses, dL_dp = mean_squared_error(p, y), mean_squared_error_dL_dp(p, y)
+        dL_dz = np.einsum("nkj,nk->nj", jacobian, dL_dp)
+    return HeadLoss(losses, p, jacobian, dL_dp, dL_dz)

@@ -1,0 +1,138 @@
+"""One typed settings record for every page, and its round trip through URL query parameters.
+
+`from_query` parses strings and falls back to the default, with a warning, for anything it
+cannot use; `to_query` writes only what differs from the defaults, so a short link reproduces
+a view, seed included. The same short keys name things in selectboxes, URLs and tables.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from softviz.activations import ACTIVATIONS
+from softviz.datasets import DATASETS
+from softviz.heads import HEADS
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that defines a view. batch = 0 means the full training set."""
+
+    dataset: str = "object"
+    head: str = "softmax"
+    k: int = 2
+    loss: str = "ce"
+    hidden: int = 16
+    activation: str = "relu"
+    lr: float = 0.1
+    batch: int = 64
+    seed: int = 0
+    temperature: float = 1.0
+    noise: float = 0.1
+    present: bool = False
+    momentum: float = 0.0
+    decay: float = 0.0
+    n: int = 800
+    init: float = 1.0
+    speed: int = 1
+
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    "dataset": DATASETS,
+    "head": HEADS,
+    "loss": ("ce", "mse"),
+    "activation": tuple(ACTIVATIONS),
+}
+# Inclusive (low, high) bounds for every number; the UI's sliders use the same ones.
+BOUNDS: dict[str, tuple[float, float]] = {
+    "k": (1, 10),
+    "hidden": (0, 128),
+    "lr": (1e-4, 10.0),
+    "batch": (0, 4096),
+    "seed": (0, 2**31 - 1),
+    "temperature": (0.05, 20.0),
+    "noise": (0.0, 1.0),
+    "momentum": (0.0, 0.99),
+    "decay": (0.0, 1.0),
+    "n": (20, 5000),
+    "init": (0.0, 5.0),
+    "speed": (1, 50),
+}
+DEFAULTS = Settings()
+_TYPES = {f.name: type(getattr(DEFAULTS, f.name)) for f in fields(Settings)}
+
+
+def shown(value: Any) -> str:
+    """A short, inert echo of untrusted input for a warning: no markup survives."""
+    text = re.sub(r"[^A-Za-z0-9 .,+\-]", "?", str(value))
+    return text[:24] + ("…" if len(text) > 24 else "")
+
+
+def _parse(key: str, raw: str) -> Any:
+    kind = _TYPES[key]
+    if kind is bool:
+        if raw.lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.lower() in ("0", "false", "no", "off"):
+            return False
+        raise ValueError("expected 1 or 0")
+    if kind is str:
+        if raw not in CHOICES[key]:
+            raise ValueError(f"expected one of {', '.join(CHOICES[key])}")
+        return raw
+    value = float(raw)
+    if not math.isfinite(value):
+        raise ValueError("expected a finite number")
+    if kind is int and value != int(value):
+        raise ValueError("expected a whole number")
+    low, high = BOUNDS[key]
+    if not low <= value <= high:
+        raise ValueError(f"expected a number from {low:g} to {high:g}")
+    return int(value) if kind is int else value
+
+
+def _last(raw: str | Sequence[str]) -> str:
+    return raw if isinstance(raw, str) else (list(raw)[-1] if len(raw) else "")
+
+
+def from_query(query: Mapping[str, str | Sequence[str]]) -> tuple[Settings, list[str]]:
+    """Parse query parameters into Settings; every value not used yields one warning.
+
+    Unknown keys are left alone (pages own a few keys of their own, such as the tour's step).
+    Repeated keys: the last value counts.
+    """
+    values: dict[str, Any] = {}
+    warnings: list[str] = []
+    for key, raw in query.items():
+        if key not in _TYPES:
+            continue
+        text = _last(raw).strip()
+        try:
+            values[key] = _parse(key, text)
+        except ValueError as err:
+            default = getattr(DEFAULTS, key)
+            warnings.append(f"Ignored {key}={shown(text)} ({err}); using {key}={default}.")
+    settings = replace(DEFAULTS, **values)
+    settings, fixes = consistent(settings)
+    return settings, warnings + fixes
+
+
+def consistent(settings: Settings) -> tuple[Settings, list[str]]:
+    """Repair combinations the engine refuses (a softmax needs k ≥ 2), saying what changed."""
+    if settings.head == "softmax" and settings.k < 2:
+        return replace(settings, k=2), ["A softmax head needs at least 2 outputs; using k=2."]
+    return settings, []
+
+
+def to_query(settings: Settings) -> dict[str, str]:
+    """The parameters that differ from the defaults, as strings (bools as 1/0)."""
+    query = {}
+    for f in fields(Settings):
+        value = getattr(settings, f.name)
+        if value != getattr(DEFAULTS, f.name):
+            query[f.name] = str(int(value)) if isinstance(value, bool) else str(value)
+    return query
