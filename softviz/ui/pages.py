@@ -1,0 +1,14 @@
+"""The app's pages, one st.Page each, with their URL paths (the UI contract)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from softviz.ui import home, train
+
+HOME = st.Page(home.render, title="Start", icon=":material/home:", default=True)
+TRAIN = st.Page(
+    train.render, title="Training lab", icon=":material/model_training:", url_path="train"
+)
+
+ALL = [HOME, TRAIN]
