@@ -9,12 +9,26 @@ def steps_shown(at: AppTest) -> str:
     return next(m.value for m in at.metric if m.label == "Steps")
 
 
-def test_step_advances_the_counter_without_exceptions():
+def test_step_step10_and_reset_drive_the_counter_without_exceptions():
     at = AppTest.from_string(SCRIPT, default_timeout=30).run()
     assert not at.exception and steps_shown(at) == "0"
-    at.button(key="step").click().run()
+    at.button(key="train_step").click().run()
     assert not at.exception and steps_shown(at) == "1"
+    at.button(key="train_step10").click().run()
+    assert steps_shown(at) == "11"
     assert len(at.get("plotly_chart")) == 2
+    at.button(key="train_reset").click().run()
+    assert not at.exception and steps_shown(at) == "0"
+
+
+def test_play_turns_into_pause_and_back():
+    at = AppTest.from_string(SCRIPT, default_timeout=30).run()
+    at.button(key="train_play").click().run()
+    assert not at.exception
+    assert at.button(key="train_play").label == "Pause"
+    assert at.button(key="train_step").disabled
+    at.button(key="train_play").click().run()
+    assert at.button(key="train_play").label == "Play"
 
 
 def test_a_bad_url_parameter_is_reported_and_ignored():

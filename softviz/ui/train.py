@@ -7,7 +7,10 @@ import streamlit as st
 from softviz.figures.common import heatmap
 from softviz.settings import Settings
 from softviz.training import Trainer
+from softviz.ui import playback
 from softviz.ui.common import chart, query_settings, write_query
+
+KEY = "train"
 
 
 def trainer_for(settings: Settings) -> Trainer:
@@ -20,17 +23,15 @@ def trainer_for(settings: Settings) -> Trainer:
     return st.session_state["trainer"]
 
 
-def controls_ui(trainer: Trainer) -> None:
-    """The Step button and the Steps metric."""
-    if st.button("Step", type="primary", key="step"):
-        trainer.step(1)
+def reset(settings: Settings) -> None:
+    st.session_state["trainer"] = Trainer(settings)
+
+
+def views(trainer: Trainer) -> None:
+    """Everything that changes with each step."""
     st.metric("Steps", trainer.steps)
     if trainer.diverged:
         st.error(trainer.diverged)
-
-
-def gradient_views(trainer: Trainer) -> None:
-    """The softmax Jacobian of the batch's first example and the batch gradient ∂L/∂W2."""
     trace = trainer.last_trace
     k = trace.probs.shape[1]
     outputs = [f"p{i}" for i in range(k)]
@@ -53,5 +54,5 @@ def render() -> None:
     settings = query_settings()
     write_query(settings)
     trainer = trainer_for(settings)
-    controls_ui(trainer)
-    gradient_views(trainer)
+    playback.buttons_ui(KEY, trainer, lambda: reset(settings))
+    playback.live_views(KEY, trainer, views, settings.speed)
