@@ -141,6 +141,7 @@ class LockstepPair:
             raise ValueError("a lockstep run needs at least two networks")
         self.data = data
         self.sides = list(sides)
+        self.initial = [{k: v.copy() for k, v in side.net.params.items()} for side in self.sides]
         self.batches = BatchStream(data.X_train, data.y_train, batch, seed)
         self.steps = 0
         self.diverged: str | None = None
@@ -296,6 +297,27 @@ def binary_pair(settings: Settings, match: bool, data: Dataset | None = None) ->
     data = data if data is not None else build_dataset(settings)
     sides = binary_sides(settings, data.n_features, match)
     return LockstepPair(data, sides, settings.batch, settings.seed)
+
+
+def output_rows(params: dict[str, np.ndarray]) -> np.ndarray:
+    """[W2 | b2] as one (k, H + 1) array: each output's incoming weights and its bias."""
+    return np.hstack([params["W2"], params["b2"][:, None]])
+
+
+def sum_drift(pair: LockstepPair) -> float:
+    """How far (w₁ + w₀, b₁ + b₀) of the softmax-2 side has moved since the start: max |Δ|.
+
+    Its two rows get opposite gradients, so the sum never moves (up to rounding).
+    """
+    now, start = output_rows(pair.a.net.params), output_rows(pair.initial[0])
+    return float(np.abs(now.sum(axis=0) - start.sum(axis=0)).max())
+
+
+def difference_gap(pair: LockstepPair) -> float:
+    """max |(w₁ − w₀, b₁ − b₀) − (w, b)|: the softmax-2 side's effective sigmoid against the
+    sigmoid-1 side's actual output layer. 0 (to rounding) at matched rates."""
+    soft, sig = output_rows(pair.a.net.params), output_rows(pair.b.net.params)
+    return float(np.abs(soft[1] - soft[0] - sig[0]).max())
 
 
 def binary_head(settings: Settings) -> Settings:
@@ -479,6 +501,27 @@ def race_seed(settings: Settings, seed: int, steps: int, target: float) -> RaceR
 
 def _at_target(net: MLP, data: Dataset, target: float) -> bool:
     return accuracy(net.predict_proba(data.X_test), data.y_test) >= target
+
+
+RACE_STEP_SECONDS = 1.5e-4  # Python overhead of one racer's step (measured on 2 cores)
+RACE_MACS_PER_SECOND = 4e9  # multiply-adds per second for these small matrices
+RACE_ELEMENT_SECONDS = 3e-9  # elementwise work per example and hidden unit (φ, heads, loss)
+
+
+def race_cost(settings: Settings, data: Dataset, steps: int, n_seeds: int = RACE_SEEDS) -> float:
+    """Worst-case seconds for a race: every racer runs all `steps` (nobody reaches the target).
+
+    One racer's step is a forward and backward pass over a batch (≈ 3 b (dH + 2H)
+    multiply-adds, or 3 b · 2d without a hidden layer, plus elementwise work ∝ b (H + 20))
+    and a test-set forward pass.
+    """
+    d, h = data.n_features, settings.hidden
+    per_example = d * h + 2 * h if h else 2 * d
+    b = len(data.X_train) if settings.batch == 0 else min(settings.batch, len(data.X_train))
+    macs = 3 * b * per_example + len(data.X_test) * per_example
+    elements = (b + len(data.X_test)) * (h + 20)
+    one = RACE_STEP_SECONDS + macs / RACE_MACS_PER_SECOND + elements * RACE_ELEMENT_SECONDS
+    return len(RACE_CONTENDERS) * n_seeds * steps * one
 
 
 def race_seeds(settings: Settings, n_seeds: int = RACE_SEEDS) -> list[int]:
