@@ -564,10 +564,10 @@ def _steps_text(value: float, steps: int) -> str:
 def _conclusion(s: RaceSummary, steps: int, target: float) -> str:
     n = s.n_seeds
     goal = f"{target:.0%} test accuracy"
+    same = "the two heads are one and the same: " if s.matched_ties == n else ""
     matched = (
-        f"At matched rates the two heads are one and the same: softmax-2 with its output layer "
-        f"at η/2 reached {goal} at exactly the same step as sigmoid-1 on {s.matched_ties} of "
-        f"{n} seeds."
+        f"At matched rates {same}softmax-2 with its output layer at η/2 reached {goal} at "
+        f"exactly the same step as sigmoid-1 on {s.matched_ties} of {n} seeds."
     )
     soft, sig = s.medians[SOFTMAX], s.medians[SIGMOID]
     ties = n - s.softmax_faster - s.softmax_slower
@@ -580,15 +580,18 @@ def _conclusion(s: RaceSummary, steps: int, target: float) -> str:
 
 
 def _verdict(s: RaceSummary, soft: float, sig: float) -> str:
-    doubled = (
-        f"A sigmoid-1 whose output layer runs at 2η tied softmax-2 on {s.doubled_ties} of "
-        f"{s.n_seeds} seeds"
-    )
+    n = s.n_seeds
+    doubled = f"A sigmoid-1 whose output layer runs at 2η tied softmax-2 on {s.doubled_ties} of {n}"
     if soft == sig:
-        return f"{doubled}. At these settings the softmax head did not converge faster."
+        return f"{doubled} seeds. At these settings the softmax head did not converge faster."
     how = "faster" if soft < sig else "slower"
+    if s.doubled_ties < n:
+        return (
+            f"{doubled} seeds, so the doubled output-layer rate explains the difference on "
+            "those seeds; on the others they differ (see the table)."
+        )
     return (
-        f"{doubled}: the softmax ran {how} because its output layer effectively learns at "
-        "twice the rate (w₁ − w₀ moves by 2η per unit of gradient), not because of softmax "
+        f"{doubled} seeds: the softmax ran {how} because its output layer effectively learns "
+        "at twice the rate (w₁ − w₀ moves by 2η per unit of gradient), not because of softmax "
         "itself. Halve that layer's rate and the difference disappears."
     )

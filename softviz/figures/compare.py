@@ -99,8 +99,8 @@ def _add_gap(fig: go.Figure, curves: Curves, cell: tuple[int, int]) -> None:
                    hovertemplate="step %{x}: |gap| = %{y:.3g}<extra></extra>"),
         row=cell[0], col=cell[1],
     )  # fmt: skip
-    fig.add_hline(y=1e-9, line_dash="dot", line_color="#888", row=cell[0], col=cell[1],
-                  annotation_text="1e-9", annotation_position="top left")  # fmt: skip
+    # (add_hline's annotation lands in the wrong place on a log axis, so the title names it)
+    fig.add_hline(y=1e-9, line_dash="dot", line_color="#888", row=cell[0], col=cell[1])
     fig.update_yaxes(type="log", range=[-18.5, 1], exponentformat="power", row=cell[0],
                      col=cell[1])  # fmt: skip
     fig.update_xaxes(range=_step_range(curves), title_text="step", row=cell[0], col=cell[1])
@@ -161,7 +161,7 @@ def binary_figure(curves: Curves, plane: Plane | None, test_p: Sequence[np.ndarr
     """
     if plane is None:
         return _binary_images(curves, test_p)
-    titles = ("Loss (training set)", "Accuracy (test set)", "|loss_a − loss_b| (log scale)",
+    titles = ("Loss (training set)", "Accuracy (test set)", "|loss_a − loss_b| (dotted: 10⁻⁹)",
               f"p(class 1): {curves.names[0]}", f"p(class 1): {curves.names[1]}",
               "Difference p_a − p_b")  # fmt: skip
     fig = make_subplots(rows=2, cols=3, subplot_titles=titles, vertical_spacing=0.14,
@@ -173,7 +173,7 @@ def binary_figure(curves: Curves, plane: Plane | None, test_p: Sequence[np.ndarr
 
 
 def _binary_images(curves: Curves, test_p: Sequence[np.ndarray]) -> go.Figure:
-    titles = ("Loss (training set)", "Accuracy (test set)", "|loss_a − loss_b| (log scale)",
+    titles = ("Loss (training set)", "Accuracy (test set)", "|loss_a − loss_b| (dotted: 10⁻⁹)",
               "p(object) on the test set")  # fmt: skip
     fig = make_subplots(rows=1, cols=4, subplot_titles=titles, horizontal_spacing=0.06)
     _add_curves(fig, curves)
@@ -292,7 +292,7 @@ def kway_example_figure(examples: Sequence[ExampleArrays], inputs: Sequence[str]
         fig.add_trace(_signed_bars(ex.error, outputs), row=2, col=col)
         fig.add_trace(_cells(ex.grad_W2, list(inputs), outputs, "coloraxis2", "∂L/∂W2"),
                       row=3, col=col)  # fmt: skip
-    error_limit = 1.1 * max(symmetric_limit(np.array([ex.error for ex in examples])), 0.05)
+    error_limit = 1.4 * max(symmetric_limit(np.array([ex.error for ex in examples])), 0.05)
     fig.update_yaxes(range=[-error_limit, error_limit], row=2)
     for row in (1, 3):
         fig.update_yaxes(autorange="reversed", type="category", row=row)

@@ -467,8 +467,9 @@ def _views(matchup: str, pair: LockstepPair):
     if matchup == "loss":
         return loss_views
     n_test = len(pair.data.X_test)
-    example = st.number_input("Example for the Jacobians (test set index)", 0, n_test - 1, 0,
-                              key=_key("example"))  # fmt: skip
+    example = st.columns(3)[0].number_input(
+        "Example for the Jacobians (test set index)", 0, n_test - 1, 0, key=_key("example")
+    )
     return lambda runner: kway_views(runner, int(example))
 
 
