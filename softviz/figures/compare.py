@@ -4,24 +4,26 @@ Line styles are fixed across the page: the first contender solid orange, the sec
 teal drawn on top (so two identical curves still show both), a reference dotted black.
 Probabilities use their own purple–white–orange scale (white at p = ½); signed quantities
 use the shared DIVERGING scale centred at zero.
+
+Speed: these figures are rebuilt on every Play frame. Each is made in one `go.Figure(...)`
+call from plain dicts, on a subplot grid laid out once per shape, and without the
+`plotly_white` template (copying it costs ~25 ms per figure; Streamlit's chart theme restyles
+fonts and grids anyway, and every colour here is set explicitly).
 """
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from softviz.figures.common import (
-    DIVERGING,
-    NEGATIVE_COLOUR,
-    POSITIVE_COLOUR,
-    base_layout,
-    symmetric_limit,
-)
+from softviz.figures.common import DIVERGING, NEGATIVE_COLOUR, POSITIVE_COLOUR, symmetric_limit
 
 LINE_STYLES = (
     {"color": "#E69F00", "width": 3.5, "dash": "solid"},
@@ -36,6 +38,65 @@ CLASS_COLOURS = ("#542788", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2
 GAP_FLOOR = 1e-18  # |difference| of exactly 0 is drawn here on a log axis
 DIFFERENCE_FLOOR = 0.05  # the difference map's scale never shrinks below ±this (no noise art)
 MARGIN_RANGE = 10.0  # margins are drawn on [−this, this]; beyond, at the edge
+RACE_COLOURS = ("#009E73", "#E69F00", "#E69F00", "#009E73")
+
+
+# --- a subplot grid as plain dicts ---------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=64)
+def _grid_json(rows: int, cols: int, titles: tuple[str, ...], options: str) -> str:
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, **json.loads(options))
+    layout = fig.to_dict()["layout"]
+    layout.pop("template", None)
+    return json.dumps(layout)
+
+
+def _grid(rows: int, cols: int, titles: Sequence[str], **options: Any) -> dict:
+    """make_subplots' layout (axis domains, title annotations) as a fresh dict; the grid is
+    computed once per shape and titles, then copied."""
+    layout = json.loads(_grid_json(rows, cols, tuple(titles), json.dumps(options)))
+    for note in layout.get("annotations", []):
+        note["font"] = {"size": 13}
+    return layout
+
+
+def _axis(layout: dict, n: int, xy: str) -> dict:
+    """Subplot n's x or y axis dict (n counts cells row by row from 1)."""
+    return layout.setdefault(f"{xy}axis{'' if n == 1 else n}", {})
+
+
+def _on(n: int) -> dict[str, str]:
+    """The axis references that put a trace in subplot n."""
+    suffix = "" if n == 1 else str(n)
+    return {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
+
+
+def _hline(n: int, y: float) -> dict:
+    """A dotted horizontal line across subplot n."""
+    suffix = "" if n == 1 else str(n)
+    return {"type": "line", "xref": f"x{suffix} domain", "x0": 0, "x1": 1, "yref": f"y{suffix}",
+            "y0": y, "y1": y, "line": {"color": "#888", "dash": "dot", "width": 1}}  # fmt: skip
+
+
+def _figure(data: list, layout: dict, height: int, legend: bool = True) -> go.Figure:
+    """The figure from its traces and layout, in one validated constructor call."""
+    layout.update(
+        template="none", height=height, uirevision="compare", showlegend=legend,
+        margin={"l": 10, "r": 10, "t": 85 if legend else 40, "b": 10},
+        legend={"orientation": "h", "yref": "container", "y": 0.995, "yanchor": "top",
+                "x": 0, "xanchor": "left"},
+        font={"size": 12}, paper_bgcolor="white", plot_bgcolor="white",
+    )  # fmt: skip
+    for key, axis in layout.items():
+        if key.startswith(("xaxis", "yaxis")):
+            axis.setdefault("gridcolor", "#ebf0f8")
+            axis.setdefault("zerolinecolor", "#ebf0f8")
+            axis.setdefault("automargin", True)
+    return go.Figure(data=data, layout=layout)
+
+
+# --- curves over the steps -----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -46,6 +107,49 @@ class Curves:
     steps: np.ndarray
     loss: Sequence[np.ndarray]
     accuracy: Sequence[np.ndarray]
+
+
+def _style(i: int) -> dict:
+    return LINE_STYLES[min(i, len(LINE_STYLES) - 1)]
+
+
+def _lines(n: int, curves: Curves, series: Sequence[np.ndarray], legend: bool) -> list[dict]:
+    """One line per side in subplot n, in drawing order, so the second lies on the first."""
+    steps = curves.steps.astype(np.float32)
+    return [
+        {"type": "scatter", "x": steps, "y": np.asarray(values, dtype=np.float32), "name": name,
+         "mode": "lines", "line": _style(i), "legendgroup": name, "showlegend": legend,
+         "hovertemplate": f"{name}<br>step %{{x}}: %{{y:.6g}}<extra></extra>", **_on(n)}
+        for i, (name, values) in enumerate(zip(curves.names, series, strict=True))
+    ]  # fmt: skip
+
+
+def _step_axis(layout: dict, n: int, curves: Curves) -> None:
+    _axis(layout, n, "x").update(range=[0, max(10.0, float(curves.steps[-1]))], title="step")
+
+
+def _curves(layout: dict, curves: Curves) -> list[dict]:
+    """Loss (training set) in subplot 1 and accuracy (test set) in subplot 2."""
+    top = max(float(np.nanmax(loss)) for loss in curves.loss)
+    _axis(layout, 1, "y").update(range=[0, 1.05 * max(top, 1e-3)])
+    _axis(layout, 2, "y").update(range=[0, 1.02], tickformat=".0%")
+    for n in (1, 2):
+        _step_axis(layout, n, curves)
+    return _lines(1, curves, curves.loss, True) + _lines(2, curves, curves.accuracy, False)
+
+
+def _gap(layout: dict, curves: Curves, n: int) -> list[dict]:
+    """|loss_a − loss_b| per step in subplot n on a log axis, with the 10⁻⁹ line of the test."""
+    gap = np.maximum(np.abs(curves.loss[0] - curves.loss[1]), GAP_FLOOR).astype(np.float32)
+    layout.setdefault("shapes", []).append(_hline(n, 1e-9))
+    _axis(layout, n, "y").update(type="log", range=[-18.5, 1], exponentformat="power")
+    _step_axis(layout, n, curves)
+    return [{"type": "scatter", "x": curves.steps.astype(np.float32), "y": gap, "mode": "lines",
+             "line": {"color": "#444", "width": 2}, "showlegend": False, "name": "|loss gap|",
+             "hovertemplate": "step %{x}: |gap| = %{y:.3g}<extra></extra>", **_on(n)}]  # fmt: skip
+
+
+# --- match-up 1 ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -60,97 +164,50 @@ class Plane:
     y: np.ndarray
 
 
-def _style(i: int) -> dict:
-    return LINE_STYLES[min(i, len(LINE_STYLES) - 1)]
+def _map(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, n: int, **extra: Any) -> dict:
+    """A heatmap in subplot n; float values travel as float32, class indices as int8."""
+    z = z.astype(np.float32) if z.dtype.kind == "f" else z.astype(np.int8)
+    return {"type": "heatmap", "x": xs.astype(np.float32), "y": ys.astype(np.float32), "z": z,
+            **_on(n), **extra}  # fmt: skip
 
 
-def _add_lines(fig: go.Figure, cell: tuple[int, int], curves: Curves, series, legend: bool):
-    """One line per side, in drawing order, so the second side lies on top of the first."""
-    for i, (name, values) in enumerate(zip(curves.names, series, strict=True)):
-        fig.add_trace(
-            go.Scatter(x=curves.steps, y=np.asarray(values, dtype=np.float32), name=name,
-                       mode="lines", line=_style(i), legendgroup=name, showlegend=legend,
-                       hovertemplate=f"{name}<br>step %{{x}}: %{{y:.6g}}<extra></extra>"),
-            row=cell[0], col=cell[1],
-        )  # fmt: skip
+def _points(X: np.ndarray, y: np.ndarray, n: int) -> dict:
+    colours = [CLASS_COLOURS[int(c) % len(CLASS_COLOURS)] for c in y]
+    return {"type": "scatter", "x": X[:, 0].astype(np.float32), "y": X[:, 1].astype(np.float32),
+            "mode": "markers", "showlegend": False, "hoverinfo": "skip",
+            "marker": {"color": colours, "size": 5, "line": {"color": "white", "width": 0.7}},
+            **_on(n)}  # fmt: skip
 
 
-def _step_range(curves: Curves) -> list[float]:
-    return [0, max(10.0, float(curves.steps[-1]))]
+def _colourbar(title: str, y: float, length: float = 0.22) -> dict:
+    return {"title": {"text": title, "side": "right"}, "thickness": 10, "len": length, "y": y,
+            "yanchor": "middle", "x": 1.01}  # fmt: skip
 
 
-def _add_curves(fig: go.Figure, curves: Curves, row: int = 1) -> None:
-    """Loss (training set) in column 1 and accuracy (test set) in column 2 of `row`."""
-    _add_lines(fig, (row, 1), curves, curves.loss, legend=True)
-    _add_lines(fig, (row, 2), curves, curves.accuracy, legend=False)
-    top = max(float(np.nanmax(loss)) for loss in curves.loss)
-    fig.update_yaxes(range=[0, 1.05 * max(top, 1e-3)], row=row, col=1)
-    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=row, col=2)
-    for col in (1, 2):
-        fig.update_xaxes(range=_step_range(curves), title_text="step", row=row, col=col)
-
-
-def _add_gap(fig: go.Figure, curves: Curves, cell: tuple[int, int]) -> None:
-    """|loss_a − loss_b| per step on a log axis, with the 1e-9 line the engine test holds."""
-    gap = np.maximum(np.abs(curves.loss[0] - curves.loss[1]), GAP_FLOOR)
-    fig.add_trace(
-        go.Scatter(x=curves.steps, y=gap.astype(np.float32), mode="lines", showlegend=False,
-                   line={"color": "#444", "width": 2}, name="|loss gap|",
-                   hovertemplate="step %{x}: |gap| = %{y:.3g}<extra></extra>"),
-        row=cell[0], col=cell[1],
-    )  # fmt: skip
-    # (add_hline's annotation lands in the wrong place on a log axis, so the title names it)
-    fig.add_hline(y=1e-9, line_dash="dot", line_color="#888", row=cell[0], col=cell[1])
-    fig.update_yaxes(type="log", range=[-18.5, 1], exponentformat="power", row=cell[0],
-                     col=cell[1])  # fmt: skip
-    fig.update_xaxes(range=_step_range(curves), title_text="step", row=cell[0], col=cell[1])
-
-
-def _probability_map(plane: Plane, p: np.ndarray, name: str) -> go.Heatmap:
-    return go.Heatmap(
-        x=plane.xs.astype(np.float32), y=plane.ys.astype(np.float32),
-        z=p.astype(np.float32), coloraxis="coloraxis", name=name,
-        hovertemplate=f"{name}<br>(%{{x:.2f}}, %{{y:.2f}}): p(1) = %{{z:.4f}}<extra></extra>",
-    )  # fmt: skip
-
-
-def _points(X: np.ndarray, y: np.ndarray, colours: Sequence[str] = CLASS_COLOURS) -> go.Scatter:
-    return go.Scatter(
-        x=X[:, 0].astype(np.float32), y=X[:, 1].astype(np.float32), mode="markers",
-        marker={"color": [colours[int(c)] for c in y], "size": 5,
-                "line": {"color": "white", "width": 0.7}},
-        showlegend=False, hoverinfo="skip",
-    )  # fmt: skip
-
-
-def _add_plane(fig: go.Figure, plane: Plane, names: Sequence[str], row: int) -> float:
-    """p_a, p_b and p_a − p_b side by side in `row`; returns max |p_a − p_b| on the grid."""
+def _plane(layout: dict, plane: Plane, names: Sequence[str], first: int) -> list[dict]:
+    """p_a, p_b and p_a − p_b in subplots first … first + 2."""
+    data = []
+    for n, p, name in zip((first, first + 1), (plane.p_a, plane.p_b), names, strict=False):
+        tip = f"{name}<br>(%{{x:.2f}}, %{{y:.2f}}): p(1) = %{{z:.4f}}<extra></extra>"
+        data += [_map(plane.xs, plane.ys, p, n, coloraxis="coloraxis", hovertemplate=tip),
+                 _points(plane.X, plane.y, n)]  # fmt: skip
     diff = plane.p_a - plane.p_b
-    for col, (p, name) in enumerate(zip((plane.p_a, plane.p_b), names, strict=False), start=1):
-        fig.add_trace(_probability_map(plane, p, name), row=row, col=col)
-        fig.add_trace(_points(plane.X, plane.y), row=row, col=col)
-    fig.add_trace(
-        go.Heatmap(x=plane.xs.astype(np.float32), y=plane.ys.astype(np.float32),
-                   z=diff.astype(np.float32), coloraxis="coloraxis2",
-                   hovertemplate="(%{x:.2f}, %{y:.2f}): p_a − p_b = %{z:.3g}<extra></extra>"),
-        row=row, col=3,
-    )  # fmt: skip
+    tip = "(%{x:.2f}, %{y:.2f}): p_a − p_b = %{z:.3g}<extra></extra>"
+    data.append(
+        _map(plane.xs, plane.ys, diff, first + 2, coloraxis="coloraxis2", hovertemplate=tip)
+    )
     limit = max(symmetric_limit(diff), DIFFERENCE_FLOOR)
-    fig.update_layout(
-        coloraxis={"colorscale": PROBABILITY, "cmin": 0, "cmax": 1, "colorbar": _bar("p(1)", 0)},
-        coloraxis2={"colorscale": DIVERGING, "cmin": -limit, "cmax": limit,
-                    "colorbar": _bar("p_a − p_b", 1)},
-    )  # fmt: skip
-    for col in (1, 2, 3):
-        fig.update_xaxes(range=[plane.xs[0], plane.xs[-1]], row=row, col=col)
-        fig.update_yaxes(range=[plane.ys[0], plane.ys[-1]], row=row, col=col)
-    return float(np.abs(diff).max())
+    layout["coloraxis"] = {"colorscale": PROBABILITY, "cmin": 0, "cmax": 1,
+                           "colorbar": _colourbar("p(1)", 0.33)}  # fmt: skip
+    layout["coloraxis2"] = {"colorscale": DIVERGING, "cmin": -limit, "cmax": limit,
+                            "colorbar": _colourbar("p_a − p_b", 0.08)}  # fmt: skip
+    for n in (first, first + 1, first + 2):
+        _axis(layout, n, "x")["range"] = [float(plane.xs[0]), float(plane.xs[-1])]
+        _axis(layout, n, "y")["range"] = [float(plane.ys[0]), float(plane.ys[-1])]
+    return data
 
 
-def _bar(title: str, slot: int) -> dict:
-    """A short colour bar beside the bottom row; slot 0 and 1 sit one above the other."""
-    return {"title": {"text": title, "side": "right"}, "thickness": 10, "len": 0.22,
-            "y": 0.33 - 0.25 * slot, "yanchor": "middle", "x": 1.01}  # fmt: skip
+GAP_TITLE = "|loss_a − loss_b| (dotted: 10⁻⁹)"
 
 
 def binary_figure(curves: Curves, plane: Plane | None, test_p: Sequence[np.ndarray]) -> go.Figure:
@@ -161,42 +218,46 @@ def binary_figure(curves: Curves, plane: Plane | None, test_p: Sequence[np.ndarr
     """
     if plane is None:
         return _binary_images(curves, test_p)
-    titles = ("Loss (training set)", "Accuracy (test set)", "|loss_a − loss_b| (dotted: 10⁻⁹)",
+    titles = ("Loss (training set)", "Accuracy (test set)", GAP_TITLE,
               f"p(class 1): {curves.names[0]}", f"p(class 1): {curves.names[1]}",
               "Difference p_a − p_b")  # fmt: skip
-    fig = make_subplots(rows=2, cols=3, subplot_titles=titles, vertical_spacing=0.14,
-                        horizontal_spacing=0.06)  # fmt: skip
-    _add_curves(fig, curves)
-    _add_gap(fig, curves, (1, 3))
-    _add_plane(fig, plane, curves.names, row=2)
-    return _legend_on_top(base_layout(fig, height=700, top=60))
+    layout = _grid(2, 3, titles, vertical_spacing=0.14, horizontal_spacing=0.06)
+    data = (
+        _curves(layout, curves) + _gap(layout, curves, 3) + _plane(layout, plane, curves.names, 4)
+    )
+    return _figure(data, layout, height=720)
 
 
 def _binary_images(curves: Curves, test_p: Sequence[np.ndarray]) -> go.Figure:
-    titles = ("Loss (training set)", "Accuracy (test set)", "|loss_a − loss_b| (dotted: 10⁻⁹)",
-              "p(object) on the test set")  # fmt: skip
-    fig = make_subplots(rows=1, cols=4, subplot_titles=titles, horizontal_spacing=0.06)
-    _add_curves(fig, curves)
-    _add_gap(fig, curves, (1, 3))
-    fig.add_trace(
-        go.Scatter(x=test_p[0].astype(np.float32), y=test_p[1].astype(np.float32),
-                   mode="markers", marker={"color": "#444", "size": 5, "opacity": 0.6},
-                   showlegend=False,
-                   hovertemplate="p_a = %{x:.6f}<br>p_b = %{y:.6f}<extra></extra>"),
-        row=1, col=4,
-    )  # fmt: skip
-    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", showlegend=False,
-                             line={"color": "#aaa", "dash": "dot"}, hoverinfo="skip"),
-                  row=1, col=4)  # fmt: skip
-    fig.update_xaxes(range=[-0.02, 1.02], title_text=curves.names[0], row=1, col=4)
-    fig.update_yaxes(range=[-0.02, 1.02], title_text=curves.names[1], row=1, col=4)
-    return _legend_on_top(base_layout(fig, height=380, top=60))
+    titles = ("Loss (training set)", "Accuracy (test set)", GAP_TITLE, "p(object), test set")
+    layout = _grid(1, 4, titles, horizontal_spacing=0.06)
+    scatter = {
+        "type": "scatter",
+        "x": test_p[0].astype(np.float32),
+        "y": test_p[1].astype(np.float32),
+        "mode": "markers",
+        "showlegend": False,
+        "marker": {"color": "#444", "size": 5, "opacity": 0.6},
+        "hovertemplate": "p_a = %{x:.6f}<br>p_b = %{y:.6f}<extra></extra>",
+        **_on(4),
+    }
+    diagonal = {
+        "type": "scatter",
+        "x": [0, 1],
+        "y": [0, 1],
+        "mode": "lines",
+        "showlegend": False,
+        "line": {"color": "#aaa", "dash": "dot"},
+        "hoverinfo": "skip",
+        **_on(4),
+    }
+    _axis(layout, 4, "x").update(range=[-0.02, 1.02], title=curves.names[0])
+    _axis(layout, 4, "y").update(range=[-0.02, 1.02], title=curves.names[1])
+    data = _curves(layout, curves) + _gap(layout, curves, 3) + [diagonal, scatter]
+    return _figure(data, layout, height=400)  # fmt: skip
 
 
-def _legend_on_top(fig: go.Figure) -> go.Figure:
-    fig.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1,
-                              "xanchor": "right"}, uirevision="compare")  # fmt: skip
-    return fig
+# --- match-up 2 ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -210,59 +271,88 @@ class MarginCloud:
     theory: Sequence[np.ndarray]
 
 
+def _cloud(name: str, i: int, m: np.ndarray, g: np.ndarray) -> dict:
+    colour = _style(i)["color"]
+    return {"type": "scatter", "x": np.clip(m, -MARGIN_RANGE, MARGIN_RANGE).astype(np.float32),
+            "y": np.maximum(g, 1e-6).astype(np.float32), "mode": "markers",
+            "name": f"{name} (examples)", "legendgroup": name,
+            "marker": {"color": colour, "size": 6, "symbol": ("circle", "x-thin-open")[min(i, 1)],
+                       "opacity": 0.65, "line": {"width": 1.2, "color": colour}},
+            "hovertemplate": f"{name}<br>margin %{{x:.3g}}<br>|∂L/∂z| %{{y:.3g}}<extra></extra>",
+            **_on(3)}  # fmt: skip
+
+
+def _wrong_zone(wrong_below: float) -> tuple[dict, dict]:
+    """The shaded confidently-wrong band of subplot 3 and its label."""
+    band = {
+        "type": "rect",
+        "xref": "x3",
+        "x0": -MARGIN_RANGE,
+        "x1": wrong_below,
+        "yref": "y3 domain",
+        "y0": 0,
+        "y1": 1,
+        "fillcolor": "#d62728",
+        "opacity": 0.07,
+        "line": {"width": 0},
+        "layer": "below",
+    }
+    label = {
+        "text": "confidently wrong",
+        "xref": "x3",
+        "x": -MARGIN_RANGE,
+        "xanchor": "left",
+        "yref": "y3 domain",
+        "y": 1,
+        "yanchor": "top",
+        "showarrow": False,
+        "font": {"size": 11, "color": "#a33"},
+    }
+    return band, label  # fmt: skip
+
+
 def loss_figure(curves: Curves, cloud: MarginCloud, wrong_below: float) -> go.Figure:
     """Match-up 2: loss and accuracy over the steps; below, |∂L/∂z| against the margin for
     every training example of both nets at the current step, on a log axis, with the
-    confidently-wrong zone (margin < wrong_below) shaded."""
+    confidently-wrong zone (margin < wrong_below) shaded and the closed forms as lines."""
     titles = ("Loss (training set; each in its own units)", "Accuracy (test set)",
               "Per training example, now: gradient size |∂L/∂z| against the margin")  # fmt: skip
-    fig = make_subplots(rows=2, cols=2, specs=[[{}, {}], [{"colspan": 2}, None]],
-                        subplot_titles=titles, vertical_spacing=0.14,
-                        row_heights=[0.4, 0.6])  # fmt: skip
-    _add_curves(fig, curves)
+    layout = _grid(2, 2, titles, specs=[[{}, {}], [{"colspan": 2}, None]], vertical_spacing=0.14,
+                   row_heights=[0.4, 0.6])  # fmt: skip
+    data = _curves(layout, curves)
     for i, name in enumerate(curves.names):
-        _add_cloud(fig, name, i, cloud.margins[i], cloud.gradients[i])
-        fig.add_trace(go.Scatter(x=cloud.grid, y=cloud.theory[i], mode="lines",
-                                 line={**_style(i), "width": 1.5}, showlegend=False,
-                                 name=f"{name}: closed form", hoverinfo="skip"),
-                      row=2, col=1)  # fmt: skip
-    fig.add_vrect(x0=-MARGIN_RANGE, x1=wrong_below, fillcolor="#d62728", opacity=0.07,
-                  line_width=0, row=2, col=1, annotation_text="confidently wrong",
-                  annotation_position="top left")  # fmt: skip
-    fig.add_vline(x=0, line_color="#888", line_width=1, row=2, col=1)
-    fig.update_xaxes(range=[-MARGIN_RANGE, MARGIN_RANGE], row=2, col=1,
-                     title_text="margin m (logits; < 0: misclassified)")  # fmt: skip
-    fig.update_yaxes(type="log", range=[-6, 0.3], exponentformat="power", row=2, col=1,
-                     title_text="|∂L/∂z|")  # fmt: skip
-    return _legend_on_top(base_layout(fig, height=720, top=60))
+        data.append(_cloud(name, i, cloud.margins[i], cloud.gradients[i]))
+        data.append({"type": "scatter", "x": cloud.grid, "y": cloud.theory[i], "mode": "lines",
+                     "line": {**_style(i), "width": 1.5}, "showlegend": False,
+                     "name": f"{name}: closed form", "hoverinfo": "skip", **_on(3)})  # fmt: skip
+    band, label = _wrong_zone(wrong_below)
+    layout.setdefault("shapes", []).append(band)
+    layout.setdefault("annotations", []).append(label)
+    _axis(layout, 3, "x").update(
+        range=[-MARGIN_RANGE, MARGIN_RANGE],
+        zeroline=True,
+        zerolinecolor="#888",
+        title="margin m (logits; < 0: misclassified)",
+    )
+    _axis(layout, 3, "y").update(type="log", range=[-6, 0.3], exponentformat="power",
+                                 title="|∂L/∂z|")  # fmt: skip
+    return _figure(data, layout, height=740)
 
 
-def _add_cloud(fig: go.Figure, name: str, i: int, m: np.ndarray, g: np.ndarray) -> None:
-    m = np.clip(m, -MARGIN_RANGE, MARGIN_RANGE).astype(np.float32)
-    g = np.maximum(g, 1e-6).astype(np.float32)
-    symbol = ("circle", "x-thin-open")[min(i, 1)]
-    fig.add_trace(
-        go.Scatter(x=m, y=g, mode="markers", name=f"{name} (examples)", legendgroup=name,
-                   marker={"color": _style(i)["color"], "size": 6, "symbol": symbol,
-                           "opacity": 0.65, "line": {"width": 1.2, "color": _style(i)["color"]}},
-                   hovertemplate=f"{name}<br>margin %{{x:.3g}}<br>|∂L/∂z| %{{y:.3g}}"
-                                 "<extra></extra>"),
-        row=2, col=1,
-    )  # fmt: skip
+# --- match-up 3 ------------------------------------------------------------------------------
 
 
 def kway_curves_figure(curves: Curves, push: Sequence[np.ndarray], k: int) -> go.Figure:
     """Match-up 3 over the steps: loss, accuracy, and push on wrong rows / pull on the true row."""
     titles = ("Loss (training set; CE vs Σ BCE)", "Accuracy (test set)",
-              "Push on wrong rows ÷ pull on the true row (batch)")  # fmt: skip
-    fig = make_subplots(rows=1, cols=3, subplot_titles=titles, horizontal_spacing=0.06)
-    _add_curves(fig, curves)
-    _add_lines(fig, (1, 3), curves, push, legend=False)
-    fig.add_hline(y=1, line_dash="dot", line_color="#888", row=1, col=3)
+              "Push on wrong rows ÷ pull on the true row")  # fmt: skip
+    layout = _grid(1, 3, titles, horizontal_spacing=0.06)
+    data = _curves(layout, curves) + _lines(3, curves, push, legend=False)
+    layout["shapes"] = [_hline(3, 1.0)]
     top = max(float(np.nanmax(p)) for p in push)
-    fig.update_yaxes(range=[0, max(k, top) * 1.05], row=1, col=3)
-    fig.update_xaxes(range=_step_range(curves), title_text="step", row=1, col=3)
-    return _legend_on_top(base_layout(fig, height=340, top=60))
+    _axis(layout, 3, "y")["range"] = [0, max(k, top) * 1.05]
+    _step_axis(layout, 3, curves)
+    return _figure(data, layout, height=360)
 
 
 @dataclass(frozen=True)
@@ -275,52 +365,60 @@ class ExampleArrays:
     grad_W2: np.ndarray
 
 
+def _cells(values: np.ndarray, x: list[str], y: list[str], n: int, axis: str, what: str) -> dict:
+    small = values.shape[0] <= 12 and values.shape[1] <= 12
+    cell = {"text": [[f"{v:.2g}" for v in row] for row in values], "texttemplate": "%{text}"}
+    return {"type": "heatmap", "z": values.astype(np.float32), "x": x, "y": y, "coloraxis": axis,
+            "hovertemplate": f"row %{{y}}, col %{{x}}<br>{what} = %{{z:.4g}}<extra></extra>",
+            **(cell if small else {}), **_on(n)}  # fmt: skip
+
+
+def _signed_bars(values: np.ndarray, labels: list[str], n: int) -> dict:
+    colours = [POSITIVE_COLOUR if v >= 0 else NEGATIVE_COLOUR for v in values]
+    return {"type": "bar", "x": labels, "y": values.astype(np.float32), "showlegend": False,
+            "marker": {"color": colours}, "text": [f"{v:+.2f}" for v in values],
+            "textposition": "outside", "cliponaxis": False,
+            "hovertemplate": "%{x}: %{y:.4g}<extra></extra>", **_on(n)}  # fmt: skip
+
+
 def kway_example_figure(examples: Sequence[ExampleArrays], inputs: Sequence[str]) -> go.Figure:
     """Side by side for one example: the Jacobians ∂p/∂z, p − y = ∂L/∂z, and the rows of
-    ∂L/∂W2 = (p − y) hᵀ. Every panel on the diverging scale, one scale per row."""
+    ∂L/∂W2 = (p − y) hᵀ. Every panel on the diverging scale, one shared scale per row."""
     titles = [f"{title}: {ex.name}" for title in ("Jacobian ∂p/∂z", "∂L/∂z = p − y",
               "∂L/∂W2 = (p − y) hᵀ") for ex in examples]  # fmt: skip
-    fig = make_subplots(rows=3, cols=2, subplot_titles=titles, vertical_spacing=0.1,
-                        horizontal_spacing=0.08, row_heights=[0.36, 0.26, 0.38])  # fmt: skip
+    layout = _grid(3, 2, titles, vertical_spacing=0.1, horizontal_spacing=0.08,
+                   row_heights=[0.36, 0.26, 0.38])  # fmt: skip
     k = len(examples[0].error)
-    outputs = [f"z{i}" for i in range(k)]
-    jac_limit = symmetric_limit(np.array([ex.jacobian for ex in examples]))
-    grad_limit = symmetric_limit(np.array([ex.grad_W2 for ex in examples]))
+    outputs, probs = [f"z{i}" for i in range(k)], [f"p{i}" for i in range(k)]
+    data = []
     for col, ex in enumerate(examples, start=1):
-        fig.add_trace(_cells(ex.jacobian, outputs, [f"p{i}" for i in range(k)], "coloraxis",
-                             "∂p/∂z"), row=1, col=col)  # fmt: skip
-        fig.add_trace(_signed_bars(ex.error, outputs), row=2, col=col)
-        fig.add_trace(_cells(ex.grad_W2, list(inputs), outputs, "coloraxis2", "∂L/∂W2"),
-                      row=3, col=col)  # fmt: skip
-    error_limit = 1.4 * max(symmetric_limit(np.array([ex.error for ex in examples])), 0.05)
-    fig.update_yaxes(range=[-error_limit, error_limit], row=2)
-    for row in (1, 3):
-        fig.update_yaxes(autorange="reversed", type="category", row=row)
-        fig.update_xaxes(type="category", row=row)
-    fig.update_layout(
-        coloraxis={"colorscale": DIVERGING, "cmin": -jac_limit, "cmax": jac_limit,
-                   "colorbar": {**_bar("∂p/∂z", 0), "y": 0.82, "len": 0.3}},
-        coloraxis2={"colorscale": DIVERGING, "cmin": -grad_limit, "cmax": grad_limit,
-                    "colorbar": {**_bar("∂L/∂W2", 0), "y": 0.17, "len": 0.3}},
-    )  # fmt: skip
-    return base_layout(fig, height=760, top=50)
-
-
-def _cells(values: np.ndarray, x: list[str], y: list[str], axis: str, name: str) -> go.Heatmap:
-    small = values.shape[0] <= 12 and values.shape[1] <= 12
-    return go.Heatmap(
-        z=values.astype(np.float32), x=x, y=y, coloraxis=axis,
-        text=np.vectorize(lambda v: f"{v:.2g}")(values) if small else None,
-        texttemplate="%{text}" if small else None,
-        hovertemplate=f"row %{{y}}, col %{{x}}<br>{name} = %{{z:.4g}}<extra></extra>",
-    )  # fmt: skip
-
-
-def _signed_bars(values: np.ndarray, labels: list[str]) -> go.Bar:
-    colours = [POSITIVE_COLOUR if v >= 0 else NEGATIVE_COLOUR for v in values]
-    return go.Bar(x=labels, y=values, marker_color=colours, showlegend=False,
-                  text=[f"{v:+.2f}" for v in values], textposition="outside",
-                  hovertemplate="%{x}: %{y:.4g}<extra></extra>")  # fmt: skip
+        data += [
+            _cells(ex.jacobian, outputs, probs, col, "coloraxis", "∂p/∂z"),
+            _signed_bars(ex.error, outputs, 2 + col),
+            _cells(ex.grad_W2, list(inputs), outputs, 4 + col, "coloraxis2", "∂L/∂W2"),
+        ]
+    bound = lambda key: symmetric_limit(np.array([getattr(ex, key) for ex in examples]))  # noqa: E731
+    for n in (1, 2, 5, 6):
+        _axis(layout, n, "y").update(autorange="reversed", type="category")
+        _axis(layout, n, "x").update(type="category")
+    for n in (3, 4):
+        _axis(layout, n, "y")["range"] = [
+            -1.4 * max(bound("error"), 0.05),
+            1.4 * max(bound("error"), 0.05),
+        ]
+    layout["coloraxis"] = {
+        "colorscale": DIVERGING,
+        "cmin": -bound("jacobian"),
+        "cmax": bound("jacobian"),
+        "colorbar": _colourbar("∂p/∂z", 0.82, 0.3),
+    }
+    layout["coloraxis2"] = {
+        "colorscale": DIVERGING,
+        "cmin": -bound("grad_W2"),
+        "cmax": bound("grad_W2"),
+        "colorbar": _colourbar("∂L/∂W2", 0.17, 0.3),
+    }
+    return _figure(data, layout, height=780, legend=False)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -337,36 +435,6 @@ class Regions:
     y: np.ndarray
 
 
-def regions_figure(regions: Regions, names: Sequence[str], k: int) -> go.Figure:
-    """Each head's predicted class over the plane, and Σ_k p_k of the K sigmoids (a softmax
-    always sums to 1; independent sigmoids need not: < 1 claims nothing, > 1 several)."""
-    titles = (f"Predicted class: {names[0]}", f"Predicted class: {names[1]}",
-              f"Σ_k p_k: {names[1]} (softmax: always 1)")  # fmt: skip
-    fig = make_subplots(rows=1, cols=3, subplot_titles=titles, horizontal_spacing=0.05)
-    scale = _class_scale(k)
-    for col, classes in enumerate((regions.classes_a, regions.classes_b), start=1):
-        fig.add_trace(go.Heatmap(x=regions.xs.astype(np.float32), y=regions.ys.astype(np.float32),
-                                 z=classes.astype(np.float32), colorscale=scale, zmin=-0.5,
-                                 zmax=k - 0.5, showscale=False, opacity=0.55,
-                                 hovertemplate="class %{z}<extra></extra>"),
-                      row=1, col=col)  # fmt: skip
-        fig.add_trace(_points(regions.X, regions.y), row=1, col=col)
-    fig.add_trace(
-        go.Heatmap(x=regions.xs.astype(np.float32), y=regions.ys.astype(np.float32),
-                   z=(regions.total_b - 1).astype(np.float32), colorscale=DIVERGING, zmid=0,
-                   zmin=-1, zmax=max(1.0, float(regions.total_b.max()) - 1),
-                   colorbar={"title": {"text": "Σp − 1", "side": "right"}, "thickness": 10},
-                   customdata=regions.total_b.astype(np.float32),
-                   hovertemplate="Σ_k p_k = %{customdata:.3f}<extra></extra>"),
-        row=1, col=3,
-    )  # fmt: skip
-    fig.add_trace(_points(regions.X, regions.y), row=1, col=3)
-    for col in (1, 2, 3):
-        fig.update_xaxes(range=[regions.xs[0], regions.xs[-1]], row=1, col=col)
-        fig.update_yaxes(range=[regions.ys[0], regions.ys[-1]], row=1, col=col)
-    return base_layout(fig, height=380, top=50)
-
-
 def _class_scale(k: int) -> list[list]:
     """A stepwise colour scale: integer class c ∈ 0 … k − 1 gets CLASS_COLOURS[c]."""
     scale = []
@@ -376,29 +444,73 @@ def _class_scale(k: int) -> list[list]:
     return scale
 
 
+def regions_figure(regions: Regions, names: Sequence[str], k: int) -> go.Figure:
+    """Each head's predicted class over the plane, and Σ_k p_k − 1 of the K sigmoids (a softmax
+    always sums to 1; independent sigmoids need not: < 1 claims little, > 1 several)."""
+    titles = (f"Predicted class: {names[0]}", f"Predicted class: {names[1]}",
+              f"Σ_k p_k − 1: {names[1]} (softmax: always 0)")  # fmt: skip
+    layout = _grid(1, 3, titles, horizontal_spacing=0.05)
+    r, data = regions, []
+    for n, classes in ((1, r.classes_a), (2, r.classes_b)):
+        data += [
+            _map(
+                r.xs,
+                r.ys,
+                classes,
+                n,
+                colorscale=_class_scale(k),
+                zmin=-0.5,
+                zmax=k - 0.5,
+                showscale=False,
+                opacity=0.55,
+                hovertemplate="class %{z}<extra></extra>",
+            ),
+            _points(r.X, r.y, n),
+        ]
+    top = max(1.0, float(r.total_b.max()) - 1)
+    data += [_map(r.xs, r.ys, r.total_b - 1, 3, colorscale=DIVERGING, zmid=0, zmin=-1, zmax=top,
+                  colorbar={"title": {"text": "Σp − 1", "side": "right"}, "thickness": 10},
+                  hovertemplate="Σ_k p_k − 1 = %{z:.3f}<extra></extra>"),
+             _points(r.X, r.y, 3)]  # fmt: skip
+    for n in (1, 2, 3):
+        _axis(layout, n, "x")["range"] = [float(r.xs[0]), float(r.xs[-1])]
+        _axis(layout, n, "y")["range"] = [float(r.ys[0]), float(r.ys[-1])]
+    return _figure(data, layout, height=400, legend=False)
+
+
+# --- the race --------------------------------------------------------------------------------
+
+
 def race_figure(steps: dict[str, np.ndarray], limit: int, target: float) -> go.Figure:
-    """Steps to reach the target per seed, one box with its points per contender; a seed that
+    """Steps to reach the target per seed, one box with its points per racer; a seed that
     never reached it is drawn as an × above the limit."""
-    fig = go.Figure()
+    data = []
     for i, (name, values) in enumerate(steps.items()):
-        reached = np.isfinite(values)
-        colour = ("#009E73", "#E69F00", "#E69F00", "#009E73")[i % 4]
-        fig.add_trace(go.Box(y=values[reached], name=name, boxpoints="all", jitter=0.35,
-                             pointpos=0, marker={"color": colour, "size": 8},
-                             line={"color": colour}, fillcolor="rgba(0,0,0,0.03)",
-                             hovertemplate="%{y} steps<extra></extra>"))  # fmt: skip
-        if (~reached).any():
-            fig.add_trace(go.Scatter(x=[name] * int((~reached).sum()), y=[limit * 1.05] *
-                                     int((~reached).sum()), mode="markers", showlegend=False,
-                                     marker={"symbol": "x", "size": 10, "color": "#444"},
-                                     hovertemplate="not reached<extra></extra>"))  # fmt: skip
-    fig.add_hline(
-        y=limit,
-        line_dash="dot",
-        line_color="#888",
-        annotation_text=f"limit: {limit} steps",
-        annotation_position="top left",
-    )
-    fig.update_yaxes(range=[0, limit * 1.12], title_text=f"steps to {target:.0%} test accuracy")
-    fig.update_layout(showlegend=False)
-    return base_layout(fig, height=420, top=30)
+        reached, colour = np.isfinite(values), RACE_COLOURS[i % len(RACE_COLOURS)]
+        data.append({"type": "box", "y": values[reached], "name": name, "boxpoints": "all",
+                     "jitter": 0.35, "pointpos": 0, "marker": {"color": colour, "size": 8},
+                     "line": {"color": colour}, "fillcolor": "rgba(0,0,0,0.03)",
+                     "hovertemplate": "%{y} steps<extra></extra>"})  # fmt: skip
+        missed = int((~reached).sum())
+        if missed:
+            data.append({"type": "scatter", "x": [name] * missed, "y": [limit * 1.05] * missed,
+                         "mode": "markers", "marker": {"symbol": "x", "size": 10, "color": "#444"},
+                         "hovertemplate": "not reached<extra></extra>"})  # fmt: skip
+    layout = {
+        "shapes": [_hline(1, limit)],
+        "yaxis": {"range": [0, limit * 1.12], "title": f"steps to {target:.0%} test accuracy"},
+        "annotations": [
+            {
+                "text": f"limit: {limit} steps",
+                "xref": "x domain",
+                "x": 0,
+                "xanchor": "left",
+                "yref": "y",
+                "y": limit,
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 11, "color": "#666"},
+            }
+        ],
+    }
+    return _figure(data, layout, height=430, legend=False)  # fmt: skip

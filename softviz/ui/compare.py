@@ -218,11 +218,12 @@ def more_ui(settings: Settings) -> dict[str, Any]:
 
 def controls_ui() -> tuple[str, Settings, PageQuery]:
     """Every control, seeded from the URL; writes the result back to the URL."""
-    settings = query_settings()
-    raw = {key: st.query_params.get_all(key) for key in st.query_params}
-    page, warnings = page_query(raw)
-    for message in warnings:
-        st.warning(message, icon="⚠️")
+    with st.container():  # one element however many warnings there are
+        settings = query_settings()
+        raw = {key: st.query_params.get_all(key) for key in st.query_params}
+        page, warnings = page_query(raw)
+        for message in warnings:
+            st.warning(message, icon="⚠️")
     _forget_widgets_if_url_changed()
     matchup = matchup_ui(page)
     values = common_ui(settings, raw, matchup)
@@ -283,24 +284,22 @@ KWAY_DATA_TEXT = (
 )
 
 
-def pair_for(matchup: str, settings: Settings, match: bool) -> LockstepPair:
-    """This session's run for the match-up, rebuilt (with a note) when its settings change.
-
-    Each match-up keeps its own run, so switching back and forth keeps the progress.
-    """
+def pair_for(matchup: str, settings: Settings, match: bool) -> tuple[LockstepPair, bool]:
+    """This session's run for the match-up, and whether it was just rebuilt because its
+    settings changed. Each match-up keeps its own run, so switching back and forth keeps
+    the progress."""
     config = (replace(settings, speed=DEFAULTS.speed), match if matchup == "binary" else False)
     pairs = st.session_state.setdefault(_key("pairs"), {})
     stored = pairs.get(matchup)
-    if stored is None or stored[0] != config:
-        if stored is not None:
-            st.info("Settings changed: both networks restarted from step 0.")
-        pairs[matchup] = (config, compare.build_pair(matchup, settings, match))
-    return pairs[matchup][1]
+    if stored is not None and stored[0] == config:
+        return stored[1], False
+    pairs[matchup] = (config, compare.build_pair(matchup, settings, match))
+    return pairs[matchup][1], stored is not None
 
 
 def reset(matchup: str, settings: Settings, match: bool) -> None:
-    pairs = st.session_state.setdefault(_key("pairs"), {})
-    pairs.pop(matchup, None)
+    """Start the match-up's run again from step 0."""
+    st.session_state.setdefault(_key("pairs"), {}).pop(matchup, None)
     pair_for(matchup, settings, match)
 
 
@@ -451,11 +450,16 @@ def lockstep_ui(matchup: str, settings: Settings, page: PageQuery) -> None:
     else:
         st.markdown(KWAY_TEXT)
         st.caption(KWAY_DATA_TEXT)
+    # One placeholder whether or not there is news, so the live views below keep their place
+    # in the page (a shifting fragment can leave a stale copy behind).
+    note = st.empty()
     try:
-        pair = pair_for(matchup, settings, match)
+        pair, restarted = pair_for(matchup, settings, match)
     except ValueError as err:
-        st.error(f"Cannot build this match-up: {err}")
+        note.error(f"Cannot build this match-up: {err}")
         return
+    if restarted:
+        note.info("Settings changed: both networks restarted from step 0.")
     playback.buttons_ui(KEY, pair, lambda: reset(matchup, settings, match))
     views = _views(matchup, pair)
     playback.live_views(KEY, pair, views, settings.speed)
