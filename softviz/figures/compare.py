@@ -37,7 +37,8 @@ CLASS_COLOURS = ("#542788", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2
                  "#CC79A7", "#999999", "#000000")  # fmt: skip
 GAP_FLOOR = 1e-18  # |difference| of exactly 0 is drawn here on a log axis
 DIFFERENCE_FLOOR = 0.05  # the difference map's scale never shrinks below ±this (no noise art)
-MARGIN_RANGE = 10.0  # margins are drawn on [−this, this]; beyond, at the edge
+MARGIN_RANGE = 15.0  # margins are drawn on [−this, this]; beyond, at the edge
+GRADIENT_FLOOR = 1e-7  # |∂L/∂z| below this is drawn at the bottom of its log axis
 RACE_COLOURS = ("#009E73", "#E69F00", "#E69F00", "#009E73")
 
 
@@ -274,7 +275,7 @@ class MarginCloud:
 def _cloud(name: str, i: int, m: np.ndarray, g: np.ndarray) -> dict:
     colour = _style(i)["color"]
     return {"type": "scatter", "x": np.clip(m, -MARGIN_RANGE, MARGIN_RANGE).astype(np.float32),
-            "y": np.maximum(g, 1e-6).astype(np.float32), "mode": "markers",
+            "y": np.maximum(g, GRADIENT_FLOOR).astype(np.float32), "mode": "markers",
             "name": f"{name} (examples)", "legendgroup": name,
             "marker": {"color": colour, "size": 6, "symbol": ("circle", "x-thin-open")[min(i, 1)],
                        "opacity": 0.65, "line": {"width": 1.2, "color": colour}},
@@ -315,8 +316,11 @@ def loss_figure(curves: Curves, cloud: MarginCloud, wrong_below: float) -> go.Fi
     """Match-up 2: loss and accuracy over the steps; below, |∂L/∂z| against the margin for
     every training example of both nets at the current step, on a log axis, with the
     confidently-wrong zone (margin < wrong_below) shaded and the closed forms as lines."""
-    titles = ("Loss (training set; each in its own units)", "Accuracy (test set)",
-              "Per training example, now: gradient size |∂L/∂z| against the margin")  # fmt: skip
+    titles = (
+        "Loss (training set; each in its own units)",
+        "Accuracy (test set)",
+        "Per training example, now: |∂L/∂z| against the margin (off-scale: at the edge)",
+    )
     layout = _grid(2, 2, titles, specs=[[{}, {}], [{"colspan": 2}, None]], vertical_spacing=0.14,
                    row_heights=[0.4, 0.6])  # fmt: skip
     data = _curves(layout, curves)
@@ -334,7 +338,8 @@ def loss_figure(curves: Curves, cloud: MarginCloud, wrong_below: float) -> go.Fi
         zerolinecolor="#888",
         title="margin m (logits; < 0: misclassified)",
     )
-    _axis(layout, 3, "y").update(type="log", range=[-6, 0.3], exponentformat="power",
+    low = float(np.log10(GRADIENT_FLOOR))
+    _axis(layout, 3, "y").update(type="log", range=[low, 0.3], exponentformat="power",
                                  title="|∂L/∂z|")  # fmt: skip
     return _figure(data, layout, height=740)
 
@@ -487,6 +492,7 @@ def race_figure(steps: dict[str, np.ndarray], limit: int, target: float) -> go.F
     data = []
     for i, (name, values) in enumerate(steps.items()):
         reached, colour = np.isfinite(values), RACE_COLOURS[i % len(RACE_COLOURS)]
+        name = name.replace(" (", "<br>(")  # two-line tick labels, never rotated
         data.append({"type": "box", "y": values[reached], "name": name, "boxpoints": "all",
                      "jitter": 0.35, "pointpos": 0, "marker": {"color": colour, "size": 8},
                      "line": {"color": colour}, "fillcolor": "rgba(0,0,0,0.03)",

@@ -355,8 +355,9 @@ def binary_views(pair: LockstepPair) -> None:
         _number(compare.sum_drift(pair)),
         help="max |Δ(w₁ + w₀, b₁ + b₀)| of the softmax since step 0",
     )
-    cols[4].metric("w₁ − w₀ vs sigmoid's w", _number(compare.difference_gap(pair)),
-                   help="max |(w₁ − w₀, b₁ − b₀) − (w, b)|")  # fmt: skip
+    cols[4].metric("w₁ − w₀ vs w", _number(compare.difference_gap(pair)),
+                   help="max |(w₁ − w₀, b₁ − b₀) − (w, b)|: the softmax's effective sigmoid "
+                        "against the sigmoid's own output weights")  # fmt: skip
     if pair.diverged:
         st.error(pair.diverged)
     test_p = [compare.output_probability(s.net.predict_proba(pair.data.X_test))
@@ -379,12 +380,8 @@ def loss_views(pair: LockstepPair) -> None:
     for col, side, view in zip(cols[3:], pair.sides, views, strict=False):
         wrong = view.confidently_wrong
         size = f"{view.gradient[wrong].mean():.2g}" if wrong.any() else "–"
-        col.metric(
-            f"Confidently wrong, {_loss_label(side)}",
-            int(wrong.sum()),
-            help=f"training examples with margin < {compare.CONFIDENTLY_WRONG:g}",
-        )
-        col.caption(f"their mean |∂L/∂z|: **{size}**")
+        col.metric(f"Sure but wrong, {_loss_label(side)}", int(wrong.sum()))
+        col.caption(f"margin < {compare.CONFIDENTLY_WRONG:g}; mean |∂L/∂z|: **{size}**")
     if pair.diverged:
         st.error(pair.diverged)
     head, temperature = pair.a.net.head, pair.a.net.temperature
@@ -421,11 +418,8 @@ def kway_views(pair: LockstepPair, example: int) -> None:
         cols[1 + i].metric(
             f"Test accuracy, {side.name}", f"{side.history.column('test_acc')[-1]:.1%}"
         )
-        cols[3 + i].metric(
-            f"Push ÷ pull, {side.name}",
-            f"{side.push[-1]:.2f}",
-            help="Σ over wrong rows of |∂L/∂z_k| ÷ Σ over true rows, last batch",
-        )
+        cols[3 + i].metric(f"Push ÷ pull, {side.name}", f"{side.push[-1]:.2f}")
+    cols[3].caption("Σ |∂L/∂z_k| over wrong rows ÷ over true rows (last batch)")
     if pair.diverged:
         st.error(pair.diverged)
     k = pair.a.net.n_outputs
@@ -508,17 +502,17 @@ def run_race(settings: Settings, steps: int, target: float) -> list[RaceRun]:
 
 
 def race_table(runs: list[RaceRun], steps: int) -> pd.DataFrame:
-    """Seeds as rows, racers as columns, plus the median; '> N' where not reached."""
+    """Racers as rows, seeds as columns, then the median; '> N' where not reached."""
 
     def cell(value: float) -> str:
         return f"{value:g}" if np.isfinite(value) else f"> {steps}"
 
-    rows = {f"seed {run.seed}": [cell(run.steps[name]) for name in compare.RACE_CONTENDERS]
-            for run in runs}  # fmt: skip
-    medians = [float(np.median([run.steps[name] for run in runs]))
-               for name in compare.RACE_CONTENDERS]  # fmt: skip
-    rows["median"] = [cell(value) for value in medians]
-    return pd.DataFrame.from_dict(rows, orient="index", columns=list(compare.RACE_CONTENDERS))
+    rows = {}
+    for name in compare.RACE_CONTENDERS:
+        values = [run.steps[name] for run in runs]
+        rows[name] = [cell(v) for v in values] + [cell(float(np.median(values)))]
+    columns = [f"seed {run.seed}" for run in runs] + ["median"]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
 
 
 def race_ui(settings: Settings, page: PageQuery) -> None:
@@ -544,19 +538,26 @@ def race_ui(settings: Settings, page: PageQuery) -> None:
 
 
 def race_results_ui(runs: list[RaceRun], settings: Settings, page: PageQuery) -> None:
-    """The race's table, plot and conclusion."""
+    """The race's verdict, plot, medians and per-seed table."""
     summary = compare.summarise_race(runs, page.race_steps, page.target)
     st.markdown(f"**What the numbers say.** {summary.conclusion}")
-    left, right = st.columns([3, 2])
+    left, right = st.columns([5, 2])
     steps = {name: np.array([run.steps[name] for run in runs]) for name in compare.RACE_CONTENDERS}
     with left:
         chart(figures.race_figure(steps, page.race_steps, page.target), "compare_race")
-    with right:
-        st.dataframe(race_table(runs, page.race_steps), width="stretch")
-        batch = "all" if settings.batch == 0 else settings.batch
-        st.caption(f"Steps until test accuracy first reached {page.target:.0%}. Data: "
-                   f"{settings.dataset} (seed {settings.seed}), {settings.hidden} hidden units, "
-                   f"η = {settings.lr:g}, batch {batch}.")  # fmt: skip
+    for name in compare.RACE_CONTENDERS:
+        median, reached = summary.medians[name], summary.reached[name]
+        shown_median = f"{median:g}" if np.isfinite(median) else f"> {page.race_steps}"
+        right.metric(
+            f"Median steps, {name}",
+            shown_median,
+            help=f"reached the target on {reached} of {summary.n_seeds} seeds",
+        )
+    st.dataframe(race_table(runs, page.race_steps), width="stretch")
+    batch = "all" if settings.batch == 0 else settings.batch
+    st.caption(f"Steps until test accuracy first reached {page.target:.0%} (checked after every "
+               f"step). Data: {settings.dataset} (seed {settings.seed}), {settings.hidden} hidden "
+               f"units, η = {settings.lr:g}, batch {batch}.")  # fmt: skip
     diverged = sorted({name for run in runs for name in run.diverged})
     if diverged:
         st.warning(f"Diverged on some seeds (counted as not reached): {', '.join(diverged)}.")

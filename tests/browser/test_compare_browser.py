@@ -76,7 +76,7 @@ def test_the_matchup_chooser_rewrites_the_url(app_server, page):
     wait_ready(page)
     page.get_by_role("radio", name="Cross-entropy vs MSE").click()
     expect(page).to_have_url(re.compile(r"matchup=loss"))
-    expect(metric_value(page, "Confidently wrong, MSE")).to_be_visible()
+    expect(metric_value(page, "Sure but wrong, MSE")).to_be_visible()
     assert "init=3.0" in page.url
     assert_no_exception(page)
 
