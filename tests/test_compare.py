@@ -260,6 +260,11 @@ def test_race_summary_reads_its_numbers_honestly():
     assert "ran faster because its output layer" in s.conclusion
     slow = compare.summarise_race([_run(0, 50, np.inf), _run(1, 60, np.inf)], 200, 0.9)
     assert "more than 200 steps" in slow.conclusion and "ran slower" in slow.conclusion
+    partial = compare.summarise_race([_run(0, 50, 40), _run(1, 60, 45, double=44)], 200, 0.9)
+    assert partial.doubled_ties == 1 and "explains the difference on those seeds" in (
+        partial.conclusion
+    )
+    assert "because its output layer" not in partial.conclusion
     same = compare.summarise_race([_run(0, 50, 50, half=51)], 200, 0.9)
     assert "did not converge faster" in same.conclusion
     assert "on 0 of 1 seeds" in same.conclusion  # an honest count, even when it breaks

@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 from softviz.ui.compare import PageQuery, page_query, settings_for
 
 SCRIPT = "from softviz.ui import compare\ncompare.render()\n"
-CHARTS = {"binary": 1, "loss": 1, "kway": 3}
+CHARTS = {"binary": 1, "loss": 1, "kway": 1}
 
 
 def app(**query: str) -> AppTest:

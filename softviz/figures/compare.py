@@ -347,19 +347,6 @@ def loss_figure(curves: Curves, cloud: MarginCloud, wrong_below: float) -> go.Fi
 # --- match-up 3 ------------------------------------------------------------------------------
 
 
-def kway_curves_figure(curves: Curves, push: Sequence[np.ndarray], k: int) -> go.Figure:
-    """Match-up 3 over the steps: loss, accuracy, and push on wrong rows / pull on the true row."""
-    titles = ("Loss (training set; CE vs Σ BCE)", "Accuracy (test set)",
-              "Push on wrong rows ÷ pull on the true row")  # fmt: skip
-    layout = _grid(1, 3, titles, horizontal_spacing=0.06)
-    data = _curves(layout, curves) + _lines(3, curves, push, legend=False)
-    layout["shapes"] = [_hline(3, 1.0)]
-    top = max(float(np.nanmax(p)) for p in push)
-    _axis(layout, 3, "y")["range"] = [0, max(k, top) * 1.05]
-    _step_axis(layout, 3, curves)
-    return _figure(data, layout, height=360)
-
-
 @dataclass(frozen=True)
 class ExampleArrays:
     """One example through each head: jacobian (k, k), error p − y (k,), grad_W2 (k, H)."""
@@ -368,6 +355,20 @@ class ExampleArrays:
     jacobian: np.ndarray
     error: np.ndarray
     grad_W2: np.ndarray
+
+
+@dataclass(frozen=True)
+class Regions:
+    """Decisions of two K-way heads on a grid: xs, ys (m,); classes_a, classes_b (m, m) int;
+    total_b (m, m) = Σ_k p_k of the second head; points X (n, 2), y (n,)."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    classes_a: np.ndarray
+    classes_b: np.ndarray
+    total_b: np.ndarray
+    X: np.ndarray
+    y: np.ndarray
 
 
 def _cells(values: np.ndarray, x: list[str], y: list[str], n: int, axis: str, what: str) -> dict:
@@ -386,60 +387,6 @@ def _signed_bars(values: np.ndarray, labels: list[str], n: int) -> dict:
             "hovertemplate": "%{x}: %{y:.4g}<extra></extra>", **_on(n)}  # fmt: skip
 
 
-def kway_example_figure(examples: Sequence[ExampleArrays], inputs: Sequence[str]) -> go.Figure:
-    """Side by side for one example: the Jacobians ∂p/∂z, p − y = ∂L/∂z, and the rows of
-    ∂L/∂W2 = (p − y) hᵀ. Every panel on the diverging scale, one shared scale per row."""
-    titles = [f"{title}: {ex.name}" for title in ("Jacobian ∂p/∂z", "∂L/∂z = p − y",
-              "∂L/∂W2 = (p − y) hᵀ") for ex in examples]  # fmt: skip
-    layout = _grid(3, 2, titles, vertical_spacing=0.1, horizontal_spacing=0.08,
-                   row_heights=[0.36, 0.26, 0.38])  # fmt: skip
-    k = len(examples[0].error)
-    outputs, probs = [f"z{i}" for i in range(k)], [f"p{i}" for i in range(k)]
-    data = []
-    for col, ex in enumerate(examples, start=1):
-        data += [
-            _cells(ex.jacobian, outputs, probs, col, "coloraxis", "∂p/∂z"),
-            _signed_bars(ex.error, outputs, 2 + col),
-            _cells(ex.grad_W2, list(inputs), outputs, 4 + col, "coloraxis2", "∂L/∂W2"),
-        ]
-    bound = lambda key: symmetric_limit(np.array([getattr(ex, key) for ex in examples]))  # noqa: E731
-    for n in (1, 2, 5, 6):
-        _axis(layout, n, "y").update(autorange="reversed", type="category")
-        _axis(layout, n, "x").update(type="category")
-    for n in (3, 4):
-        _axis(layout, n, "y")["range"] = [
-            -1.4 * max(bound("error"), 0.05),
-            1.4 * max(bound("error"), 0.05),
-        ]
-    layout["coloraxis"] = {
-        "colorscale": DIVERGING,
-        "cmin": -bound("jacobian"),
-        "cmax": bound("jacobian"),
-        "colorbar": _colourbar("∂p/∂z", 0.82, 0.3),
-    }
-    layout["coloraxis2"] = {
-        "colorscale": DIVERGING,
-        "cmin": -bound("grad_W2"),
-        "cmax": bound("grad_W2"),
-        "colorbar": _colourbar("∂L/∂W2", 0.17, 0.3),
-    }
-    return _figure(data, layout, height=780, legend=False)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Regions:
-    """Decisions of two K-way heads on a grid: xs, ys (m,); classes_a, classes_b (m, m) int;
-    total_b (m, m) = Σ_k p_k of the second head; points X (n, 2), y (n,)."""
-
-    xs: np.ndarray
-    ys: np.ndarray
-    classes_a: np.ndarray
-    classes_b: np.ndarray
-    total_b: np.ndarray
-    X: np.ndarray
-    y: np.ndarray
-
-
 def _class_scale(k: int) -> list[list]:
     """A stepwise colour scale: integer class c ∈ 0 … k − 1 gets CLASS_COLOURS[c]."""
     scale = []
@@ -449,14 +396,66 @@ def _class_scale(k: int) -> list[list]:
     return scale
 
 
-def regions_figure(regions: Regions, names: Sequence[str], k: int) -> go.Figure:
-    """Each head's predicted class over the plane, and Σ_k p_k − 1 of the K sigmoids (a softmax
-    always sums to 1; independent sigmoids need not: < 1 claims little, > 1 several)."""
-    titles = (f"Predicted class: {names[0]}", f"Predicted class: {names[1]}",
-              f"Σ_k p_k − 1: {names[1]} (softmax: always 0)")  # fmt: skip
-    layout = _grid(1, 3, titles, horizontal_spacing=0.05)
-    r, data = regions, []
-    for n, classes in ((1, r.classes_a), (2, r.classes_b)):
+# Cells of the K-way figure on a 6-column grid: curves (3 × 2 columns), then two columns of
+# three columns each for Jacobians, p − y and ∂L/∂W2, then the regions (3 × 2 columns).
+KWAY_SPECS = ([[{"colspan": 2}, None] * 3] + [[{"colspan": 3}, None, None] * 2] * 3
+              + [[{"colspan": 2}, None] * 3])  # fmt: skip
+PUSH, JACOBIANS, ERRORS, GRADIENTS, REGIONS = 3, (4, 5), (6, 7), (8, 9), (10, 11, 12)
+
+
+def _kway_titles(names: Sequence[str]) -> list[str]:
+    pairs = [f"{what}: {name}" for what in ("Jacobian ∂p/∂z", "∂L/∂z = p − y",
+             "∂L/∂W2 = (p − y) hᵀ") for name in names]  # fmt: skip
+    return ["Loss (training set; CE vs Σ BCE)", "Accuracy (test set)",
+            "Push on wrong rows ÷ pull on the true row", *pairs,
+            f"Predicted class: {names[0]}", f"Predicted class: {names[1]}",
+            f"Σ_k p_k − 1: {names[1]} (softmax: always 0)"]  # fmt: skip
+
+
+def _row_bar(layout: dict, n: int, title: str) -> dict:
+    """A colour bar beside the grid row that holds subplot n, as tall as that row."""
+    low, high = _axis(layout, n, "y")["domain"]
+    return {"title": {"text": title, "side": "right"}, "thickness": 10, "len": high - low,
+            "y": (low + high) / 2, "yanchor": "middle", "x": 1.01}  # fmt: skip
+
+
+def _example_traces(layout: dict, examples: Sequence[ExampleArrays], inputs: list[str]) -> list:
+    """Jacobians, p − y and the rows of ∂L/∂W2 of one example, one column per head."""
+    k = len(examples[0].error)
+    outputs, probs = [f"z{i}" for i in range(k)], [f"p{i}" for i in range(k)]
+    data = []
+    for i, ex in enumerate(examples):
+        data += [
+            _cells(ex.jacobian, outputs, probs, JACOBIANS[i], "coloraxis", "∂p/∂z"),
+            _signed_bars(ex.error, outputs, ERRORS[i]),
+            _cells(ex.grad_W2, inputs, outputs, GRADIENTS[i], "coloraxis2", "∂L/∂W2"),
+        ]
+    bound = lambda key: symmetric_limit(np.array([getattr(ex, key) for ex in examples]))  # noqa: E731
+    for n in (*JACOBIANS, *GRADIENTS):
+        _axis(layout, n, "y").update(autorange="reversed", type="category")
+        _axis(layout, n, "x").update(type="category")
+    reach = 1.4 * max(bound("error"), 0.05)
+    for n in ERRORS:
+        _axis(layout, n, "y")["range"] = [-reach, reach]
+    layout["coloraxis"] = {
+        "colorscale": DIVERGING,
+        "cmin": -bound("jacobian"),
+        "cmax": bound("jacobian"),
+        "colorbar": _row_bar(layout, 4, "∂p/∂z"),
+    }
+    layout["coloraxis2"] = {
+        "colorscale": DIVERGING,
+        "cmin": -bound("grad_W2"),
+        "cmax": bound("grad_W2"),
+        "colorbar": _row_bar(layout, 8, "∂L/∂W2"),
+    }
+    return data  # fmt: skip
+
+
+def _region_traces(layout: dict, r: Regions, k: int) -> list:
+    """Each head's predicted class over the plane, and Σ_k p_k − 1 of the K sigmoids."""
+    data = []
+    for n, classes in zip(REGIONS[:2], (r.classes_a, r.classes_b), strict=True):
         data += [
             _map(
                 r.xs,
@@ -473,14 +472,54 @@ def regions_figure(regions: Regions, names: Sequence[str], k: int) -> go.Figure:
             _points(r.X, r.y, n),
         ]
     top = max(1.0, float(r.total_b.max()) - 1)
-    data += [_map(r.xs, r.ys, r.total_b - 1, 3, colorscale=DIVERGING, zmid=0, zmin=-1, zmax=top,
-                  colorbar={"title": {"text": "Σp − 1", "side": "right"}, "thickness": 10},
-                  hovertemplate="Σ_k p_k − 1 = %{z:.3f}<extra></extra>"),
-             _points(r.X, r.y, 3)]  # fmt: skip
-    for n in (1, 2, 3):
+    data += [
+        _map(
+            r.xs,
+            r.ys,
+            r.total_b - 1,
+            REGIONS[2],
+            colorscale=DIVERGING,
+            zmid=0,
+            zmin=-1,
+            zmax=top,
+            colorbar=_row_bar(layout, REGIONS[2], "Σp − 1"),
+            hovertemplate="Σ_k p_k − 1 = %{z:.3f}<extra></extra>",
+        ),
+        _points(r.X, r.y, REGIONS[2]),
+    ]
+    for n in REGIONS:
         _axis(layout, n, "x")["range"] = [float(r.xs[0]), float(r.xs[-1])]
         _axis(layout, n, "y")["range"] = [float(r.ys[0]), float(r.ys[-1])]
-    return _figure(data, layout, height=400, legend=False)
+    return data  # fmt: skip
+
+
+def kway_figure(
+    curves: Curves,
+    push: Sequence[np.ndarray],
+    examples: Sequence[ExampleArrays],
+    inputs: Sequence[str],
+    regions: Regions,
+) -> go.Figure:
+    """Match-up 3 in one figure: loss, accuracy and push ÷ pull over the steps; one example's
+    Jacobians, p − y and rows of ∂L/∂W2 side by side (diverging scale, one per row); then
+    each head's predicted class over the plane and Σ_k p_k − 1 of the K sigmoids (a softmax
+    always sums to 1; independent sigmoids need not: < 1 claims little, > 1 several)."""
+    k = len(examples[0].error)
+    layout = _grid(
+        5,
+        6,
+        _kway_titles(curves.names),
+        specs=KWAY_SPECS,
+        vertical_spacing=0.055,
+        horizontal_spacing=0.05,
+        row_heights=[0.17, 0.19, 0.13, 0.21, 0.3],
+    )
+    data = _curves(layout, curves) + _lines(PUSH, curves, push, legend=False)
+    layout["shapes"] = [_hline(PUSH, 1.0)]
+    _axis(layout, PUSH, "y")["range"] = [0, max(k, max(float(np.nanmax(p)) for p in push)) * 1.05]
+    _step_axis(layout, PUSH, curves)
+    data += _example_traces(layout, examples, list(inputs)) + _region_traces(layout, regions, k)
+    return _figure(data, layout, height=1750)  # fmt: skip
 
 
 # --- the race --------------------------------------------------------------------------------

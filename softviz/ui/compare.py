@@ -411,7 +411,7 @@ def _regions(pair: LockstepPair) -> figures.Regions:
 
 
 def kway_views(pair: LockstepPair, example: int) -> None:
-    """Match-up 3: accuracy and push ratios, then one example's way back, then the regions."""
+    """Match-up 3: accuracy and push ratios; curves, one example's way back and the regions."""
     cols = st.columns(5)
     cols[0].metric("Steps", pair.steps)
     for i, side in enumerate(pair.sides[:2]):
@@ -419,18 +419,15 @@ def kway_views(pair: LockstepPair, example: int) -> None:
             f"Test accuracy, {side.name}", f"{side.history.column('test_acc')[-1]:.1%}"
         )
         cols[3 + i].metric(f"Push ÷ pull, {side.name}", f"{side.push[-1]:.2f}")
-    cols[3].caption("Σ |∂L/∂z_k| over wrong rows ÷ over true rows (last batch)")
+    cols[3].caption("Σ|∂L/∂z| wrong rows ÷ true rows, last batch")
     if pair.diverged:
         st.error(pair.diverged)
-    k = pair.a.net.n_outputs
-    chart(figures.kway_curves_figure(curves(pair), [s.push for s in pair.sides], k),
-          "compare_kway_curves")  # fmt: skip
     n_hidden = pair.a.net.n_hidden
     inputs = [f"h{j}" for j in range(n_hidden)] if n_hidden else list(pair.data.feature_names)
-    chart(figures.kway_example_figure(_example_arrays(pair, example), inputs),
-          "compare_kway_example")  # fmt: skip
-    chart(figures.regions_figure(_regions(pair), [s.name for s in pair.sides], k),
-          "compare_kway_regions")  # fmt: skip
+    push = [side.push for side in pair.sides]
+    fig = figures.kway_figure(curves(pair), push, _example_arrays(pair, example), inputs,
+                              _regions(pair))  # fmt: skip
+    chart(fig, "compare_kway")
 
 
 def lockstep_ui(matchup: str, settings: Settings, page: PageQuery) -> None:

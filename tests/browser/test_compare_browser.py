@@ -22,7 +22,7 @@ def click(page: Page, name: str) -> None:
     [
         ("dataset=moons&hidden=8&match=1", 1),
         ("matchup=loss&dataset=moons", 1),
-        ("matchup=kway", 3),
+        ("matchup=kway", 1),
     ],  # fmt: skip
 )
 def test_each_matchup_steps_plays_pauses_and_resets(app_server, page, query, charts):
