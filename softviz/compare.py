@@ -541,6 +541,7 @@ class RaceSummary:
     doubled_ties: int
     softmax_faster: int
     softmax_slower: int
+    missed_both: int
     conclusion: str
 
 
@@ -553,7 +554,9 @@ def summarise_race(runs: Sequence[RaceRun], steps: int, target: float) -> RaceSu
     slower = int((table[SOFTMAX] > table[SIGMOID]).sum())
     matched = int((table[SOFTMAX_HALF] == table[SIGMOID]).sum())
     doubled = int((table[SIGMOID_DOUBLE] == table[SOFTMAX]).sum())
-    summary = RaceSummary(len(runs), medians, reached, matched, doubled, faster, slower, "")
+    missed = int((np.isinf(table[SIGMOID]) & np.isinf(table[SOFTMAX_HALF])).sum())
+    summary = RaceSummary(len(runs), medians, reached, matched, doubled, faster, slower, missed,
+                          "")  # fmt: skip
     return replace(summary, conclusion=_conclusion(summary, steps, target))
 
 
@@ -564,10 +567,16 @@ def _steps_text(value: float, steps: int) -> str:
 def _conclusion(s: RaceSummary, steps: int, target: float) -> str:
     n = s.n_seeds
     goal = f"{target:.0%} test accuracy"
+    if not any(s.reached.values()):
+        return (
+            f"No racer reached {goal} within {steps} steps on any seed, so this race says "
+            "nothing about speed: allow more steps or lower the target."
+        )
     same = "the two heads are one and the same: " if s.matched_ties == n else ""
+    both_missed = " (where both missed the target, that counts as a tie)" if s.missed_both else ""
     matched = (
-        f"At matched rates {same}softmax-2 with its output layer at η/2 reached {goal} at "
-        f"exactly the same step as sigmoid-1 on {s.matched_ties} of {n} seeds."
+        f"At matched rates {same}softmax-2 with its output layer at η/2 took exactly as many "
+        f"steps to {goal} as sigmoid-1 on {s.matched_ties} of {n} seeds{both_missed}."
     )
     soft, sig = s.medians[SOFTMAX], s.medians[SIGMOID]
     ties = n - s.softmax_faster - s.softmax_slower

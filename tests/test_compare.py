@@ -265,6 +265,12 @@ def test_race_summary_reads_its_numbers_honestly():
         partial.conclusion
     )
     assert "because its output layer" not in partial.conclusion
+    nobody = compare.summarise_race([_run(0, np.inf, np.inf)], 200, 0.9)
+    assert nobody.conclusion.startswith("No racer reached 90% test accuracy within 200 steps")
+    missed = compare.summarise_race([_run(0, 50, 40), _run(1, np.inf, 90)], 200, 0.9)
+    assert "on 2 of 2 seeds (where both missed the target, that counts as a tie)" in (
+        missed.conclusion
+    )
     same = compare.summarise_race([_run(0, 50, 50, half=51)], 200, 0.9)
     assert "did not converge faster" in same.conclusion
     assert "on 0 of 1 seeds" in same.conclusion  # an honest count, even when it breaks

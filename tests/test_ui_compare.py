@@ -143,14 +143,20 @@ def test_race_runs_on_the_button_and_reads_its_numbers():
     assert table.iloc[0].tolist() == table.iloc[2].tolist()
     assert table.iloc[1].tolist() == table.iloc[3].tolist()
     verdict = next(md.value for md in at.markdown if "What the numbers say" in md.value)
-    assert "at exactly the same step as sigmoid-1 on 8 of 8 seeds" in verdict
+    assert "exactly as many steps to 85% test accuracy as sigmoid-1 on 8 of 8 seeds." in verdict
     assert len(at.get("plotly_chart")) == 1
     at.number_input(key="compare_seed").set_value(1).run()
     assert any("press **Run the race** again" in info.value for info in at.info)
 
 
+def test_weight_decay_from_a_link_is_dropped_with_a_note():
+    at = app(decay="0.01")
+    assert any("Weight decay is not used" in info.value for info in at.info)
+    assert "decay" not in at.query_params
+
+
 def test_a_race_too_costly_is_refused_with_a_message():
-    at = app(matchup="race", hidden="128", batch="4096", n="5000", race_steps="1000")
+    at = app(matchup="race", hidden="128", batch="4096", n="5000", race_steps="600")
     assert any("could take up to about" in e.value for e in at.error)
     assert at.button(key="compare_race_run").disabled
 

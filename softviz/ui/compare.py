@@ -37,9 +37,9 @@ LABELS = {
 # reinforcement better than 2.
 OWNED: dict[str, dict[str, Any]] = {"binary": {}, "loss": {"head": "softmax", "init": 3.0},
                                     "kway": {"k": 4}, "race": {}}  # fmt: skip
-RACE_STEPS = (50, 1000)
+RACE_STEPS = (50, 600)
 TARGET = (0.5, 1.0)
-RACE_BUDGET_SECONDS = 10.0  # refuse a race whose worst case would take longer
+RACE_BUDGET_SECONDS = 8.0  # refuse a race whose worst case (no one arrives) takes longer
 LAST_QUERY = "compare_last_query"
 
 
@@ -105,10 +105,11 @@ def page_extras(matchup: str, page: PageQuery, settings: Settings) -> dict[str, 
 
 
 def settings_for(matchup: str, settings: Settings) -> Settings:
-    """Reset the fields that belong to other match-ups to the app's defaults."""
+    """Reset the fields that belong to other match-ups to the app's defaults, and weight
+    decay to 0 (the page never uses it)."""
     foreign = {name for other, fields in OWNED.items() if other != matchup for name in fields}
     resets = {name: getattr(DEFAULTS, name) for name in foreign - set(OWNED[matchup])}
-    return consistent(replace(settings, **resets))[0]
+    return consistent(replace(settings, **resets, decay=0.0))[0]
 
 
 # --- widgets -----------------------------------------------------------------------------
@@ -201,16 +202,23 @@ def specific_ui(settings: Settings, query: Mapping, page: PageQuery, matchup: st
 
 
 def more_ui(settings: Settings) -> dict[str, Any]:
-    """Less-used settings in a popover: activation, noise, batch size, steps per Play frame."""
+    """Less-used settings in a popover; all of them shape the runs, none is hidden in the URL."""
+    bound = lambda name: tuple(type(getattr(DEFAULTS, name))(v) for v in BOUNDS[name])  # noqa: E731
     with st.popover("More settings", icon=":material/tune:"):
         values = {
             "activation": st.selectbox("Hidden activation", CHOICES["activation"],
                                        key=_seed("activation", settings.activation)),
-            "noise": st.slider("Data noise", 0.0, 1.0, step=0.05,
+            "noise": st.slider("Data noise", *bound("noise"), step=0.05,
                                key=_seed("noise", settings.noise)),
-            "batch": st.number_input("Batch size (0 = all)", 0, int(BOUNDS["batch"][1]), step=16,
+            "n": st.number_input("Examples (train + test)", *bound("n"), step=100,
+                                 key=_seed("n", settings.n)),
+            "batch": st.number_input("Batch size (0 = all)", *bound("batch"), step=16,
                                      key=_seed("batch", settings.batch)),
-            "speed": st.slider("Steps per Play frame", 1, int(BOUNDS["speed"][1]),
+            "momentum": st.slider("Momentum", *bound("momentum"), step=0.01,
+                                  key=_seed("momentum", settings.momentum)),
+            "temperature": st.number_input("Temperature T", *bound("temperature"), step=0.1,
+                                           key=_seed("temperature", settings.temperature)),
+            "speed": st.slider("Steps per Play frame", *bound("speed"),
                                key=_seed("speed", settings.speed)),
         }  # fmt: skip
     return values
@@ -224,6 +232,9 @@ def controls_ui() -> tuple[str, Settings, PageQuery]:
         page, warnings = page_query(raw)
         for message in warnings:
             st.warning(message, icon="⚠️")
+        if settings.decay:
+            st.info(f"Weight decay is not used on this page (it shrinks w₁ and w₀ separately, "
+                    f"which breaks the identity); ignoring decay={settings.decay:g}.")  # fmt: skip
     _forget_widgets_if_url_changed()
     matchup = matchup_ui(page)
     values = common_ui(settings, raw, matchup)
