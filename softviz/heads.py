@@ -47,9 +47,12 @@ def softmax_jacobian(p: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     p: (n, k) → (n, k, k). J_kk = p_k(1 − p_k) / T, J_kj = −p_k p_j / T: symmetric, rows and
     columns sum to zero, rank k − 1.
     """
-    outer = p[:, :, None] * p[:, None, :]
-    diagonal = np.einsum("nk,kj->nkj", p, np.eye(p.shape[1]))
-    return (diagonal - outer) / temperature
+    jacobian = -p[:, :, None] * p[:, None, :]
+    idx = np.arange(p.shape[1])
+    jacobian[:, idx, idx] += p
+    if temperature != 1.0:
+        jacobian /= temperature
+    return jacobian
 
 
 _FORWARD = {"sigmoid": sigmoid, "softmax": softmax}
