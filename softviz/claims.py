@@ -37,10 +37,11 @@ def _logsumexp(x: np.ndarray) -> float:
 def diagonal_as_written(x: np.ndarray) -> np.ndarray:
     """The answer's diagonal, e^{x_i} (Σ_{j≠i} x_j) / (Σ_j e^{x_j})², for x (k,) → (k,).
 
-    Evaluated as e^{x_i − 2 logsumexp(x)} · Σ_{j≠i} x_j, the same number without overflow.
+    Evaluated as e^{x_i − 2 logsumexp(x)} · Σ_{j≠i} x_j, the same number without overflow;
+    each Σ_{j≠i} is summed afresh (sum − x_i would cancel).
     """
     x = np.asarray(x, dtype=float)
-    others = x.sum() - x
+    others = np.array([np.delete(x, i).sum() for i in range(x.size)])
     return np.exp(x - 2.0 * _logsumexp(x)) * others
 
 
@@ -110,7 +111,8 @@ def check_diagonal(z: Sequence[float], temperature: float = 1.0) -> DiagonalChec
 class SignCheck:
     """Signs of the softmax Jacobian at one point: signs (k, k) in {−1, 0, 1}, and counts.
 
-    A 0 is an entry that underflowed to exactly zero (a saturated head), not a sign change.
+    A 0 is an entry that is exactly zero in float64 (a saturated head: p rounded to 0 or 1),
+    not a sign change.
     """
 
     signs: np.ndarray
@@ -150,6 +152,7 @@ class JacobianFacts:
     asymmetry: float  # max |J − Jᵀ|
     rank: int
     off_diagonal_max: float  # max |J_ij|, i ≠ j: 0 for a sigmoid
+    max_abs: float  # max |J_ij|: ≈ 0 when the head is saturated
 
 
 def jacobian_facts(jacobian: np.ndarray) -> JacobianFacts:
@@ -164,6 +167,7 @@ def jacobian_facts(jacobian: np.ndarray) -> JacobianFacts:
         float(np.max(np.abs(J - J.T))),
         rank,
         float(np.max(np.abs(off), initial=0.0)),
+        scale,
     )
 
 

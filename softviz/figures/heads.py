@@ -21,6 +21,16 @@ CE_COLOUR = "#1f5fbf"
 MSE_COLOUR = "#d95f02"
 
 
+def short(value: float) -> str:
+    """A cell label of at most about 8 characters: 0.0123, -4.5e307, 2.1e-5."""
+    if value == 0:
+        return "0"
+    if 1e-3 <= abs(value) < 1e4:
+        return f"{value:.3g}"
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
 def _hide_cell_values(fig: go.Figure) -> go.Figure:
     return fig.update_traces(text=None, texttemplate=None)
 
@@ -89,7 +99,11 @@ def vector_heatmap(
         height=height,
         value_name=title,
     )
-    fig.update_traces(showscale=False, hovertemplate="%{y}: %{z:.4g}<extra></extra>")
+    fig.update_traces(
+        showscale=False,
+        text=[[short(v)] for v in np.asarray(values, dtype=float)],
+        hovertemplate="%{y}: %{z:.4g}<extra></extra>",
+    )
     fig.update_xaxes(showticklabels=False)
     fig.update_yaxes(showticklabels=show_names)
     return fig

@@ -32,6 +32,7 @@ TEMPERATURES = (0.05, 0.1, 0.2, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 7.5, 1
 LOSS_NAMES = {"ce": "cross-entropy (BCE for sigmoid)", "mse": "mean squared error"}
 HEAD_NAMES = {"softmax": "softmax", "sigmoid": "sigmoid"}
 TIMING_KS = (2, 1000)
+VECTOR_TEX_MAX = 5  # longer vectors are not written out in a formula (the charts show them)
 _PREFIX = "heads_"
 
 
@@ -240,22 +241,45 @@ def controls_ui(settings: Settings) -> Lab:
     return Lab(settings, z, int(label == "yes"), object_class, state.get(_key("sweep"), target))
 
 
+URLS_REMEMBERED = 64
+
+
+def _remember_url(query: dict[str, str]) -> None:
+    """Note a query string this session has shown, so it is not mistaken for a new link."""
+    urls = st.session_state.setdefault(_key("urls"), [])
+    if query not in urls:
+        urls.append(query)
+        del urls[:-URLS_REMEMBERED]
+
+
+def _url_is_new() -> bool:
+    """Should the URL overwrite the widgets? On entering the page, or for a link not seen yet.
+
+    A rerun's request carries the address bar as the browser had it, which can lag behind our
+    last write when the user moves a slider quickly; such a stale URL is one we wrote before
+    and must not undo the newer slider value. Leaving the page drops the widgets' state.
+    """
+    entered = _key("k") not in st.session_state
+    return entered or st.query_params.to_dict() not in st.session_state.get(_key("urls"), [])
+
+
 def lab_ui() -> Lab:
     """The lab to show: from the URL when it is new to this session, else from the widgets."""
     settings = query_settings()
-    if st.query_params.to_dict() != st.session_state.get(_key("url")):
+    if _url_is_new():
         raw = {key: st.query_params.get_all(key) for key in st.query_params}
         lab, warnings = parse_lab(settings, raw)
         for message in warnings:
             st.warning(message, icon="⚠️")
         seed_widgets(lab)
+        _remember_url(st.query_params.to_dict())
     return controls_ui(settings)
 
 
 def write_lab(lab: Lab) -> None:
     """Put the lab into the address bar so a copied link reproduces this view."""
     write_query(lab.settings, **lab_query(lab))
-    st.session_state[_key("url")] = st.query_params.to_dict()
+    _remember_url(st.query_params.to_dict())
 
 
 # ---------------------------------------------------------------- engine results
@@ -299,7 +323,9 @@ def num(x: float, digits: int = 3) -> str:
     """A number for text: 3 significant digits, scientific only when it must be."""
     if x == 0 or not np.isfinite(x):
         return "0" if x == 0 else str(x)
-    return f"{x:.{digits}g}" if 1e-3 <= abs(x) < 1e5 else f"{x:.{digits - 1}e}"
+    if 1e-3 <= abs(x) < 1e5:
+        return f"{float(f'{x:.{digits}g}'):g}"  # 3 significant digits, 2000 not 2e+03
+    return f"{x:.{digits - 1}e}"
 
 
 def tex(x: float, digits: int = 3) -> str:
@@ -311,8 +337,13 @@ def tex(x: float, digits: int = 3) -> str:
     return rf"{mantissa} \times 10^{{{int(exponent)}}}"
 
 
-def tex_vector(values: np.ndarray) -> str:
-    """A vector (k,) as a LaTeX row vector."""
+def tex_vector(values: np.ndarray, chart_name: str) -> str:
+    """A vector (k,) as a LaTeX row vector; beyond VECTOR_TEX_MAX entries, a pointer to its chart.
+
+    (A long row would be clipped on a projector; the chart above prints every entry.)
+    """
+    if len(values) > VECTOR_TEX_MAX:
+        return rf"\text{{(all {len(values)} entries: the {chart_name} column above)}}"
     return r"\begin{pmatrix}" + " & ".join(tex(v) for v in values) + r"\end{pmatrix}"
 
 
@@ -342,14 +373,21 @@ NOTICE = (
 )
 
 
+SATURATED_J = 1e-6  # a Jacobian this small passes (almost) nothing back
+
+
 def facts_caption(head: str, facts: claims.JacobianFacts, k: int) -> str:
-    """One measured sentence about a Jacobian's structure."""
+    """One measured sentence about a Jacobian's structure (and a saturated head's silence)."""
     if head == "sigmoid":
-        return f"Diagonal: largest off-diagonal |J| = {num(facts.off_diagonal_max)}."
-    return (
-        f"Dense: largest |row sum| = {num(facts.max_row_sum)}, largest |J − Jᵀ| = "
-        f"{num(facts.asymmetry)}; rank {facts.rank} (K − 1 = {k - 1})."
-    )
+        text = f"Diagonal: largest off-diagonal |J| = {num(facts.off_diagonal_max)}."
+    else:
+        text = (
+            f"Dense: largest |row sum| = {num(facts.max_row_sum)}, largest |J − Jᵀ| = "
+            f"{num(facts.asymmetry)}; rank {facts.rank} (K − 1 = {k - 1})."
+        )
+    if facts.max_abs < SATURATED_J:
+        text += f" **Saturated:** every entry ≤ {num(facts.max_abs)}, almost nothing passes back."
+    return text
 
 
 def side_by_side(lab: Lab, points: dict[tuple[str, str], Point]) -> None:
@@ -443,13 +481,17 @@ def cross_entropy_latex(lab: Lab, pt: Point) -> list[str]:
         lines.append(
             rf"\frac{{\partial L}}{{\partial z_{c}}} = \underbrace{{\tfrac{{p_{c}(1-p_{c})}}{{T}}}}"
             rf"_{{{tex(pt.jacobian[c, c])}}}\cdot({tex(pt.dL_dp[c])}) = \frac{{p_{c} - 1}}{{T}}"
-            rf" = {tex(pt.dL_dz[c])}, \quad \frac{{\partial L}}{{\partial p_{j}}} = "
-            rf"\frac{{1}}{{1-p_{j}}} \Rightarrow \frac{{\partial L}}{{\partial z_{j}}} = "
-            rf"\frac{{p_{j}}}{{T}} = {tex(pt.dL_dz[j])}"
+            rf" = {tex(pt.dL_dz[c])}"
+        )
+        lines.append(
+            rf"\frac{{\partial L}}{{\partial p_{j}}} = \frac{{1}}{{1-p_{j}}} = "
+            rf"{tex(pt.dL_dp[j])} \;\Rightarrow\; \frac{{\partial L}}{{\partial z_{j}}} = "
+            rf"\underbrace{{\tfrac{{p_{j}(1-p_{j})}}{{T}}}}_{{{tex(pt.jacobian[j, j])}}}"
+            rf"\cdot {tex(pt.dL_dp[j])} = \frac{{p_{j}}}{{T}} = {tex(pt.dL_dz[j])}"
         )
     lines.append(
         rf"\frac{{\partial L}}{{\partial z}} = J^\top \frac{{\partial L}}{{\partial p}}"
-        rf" = \frac{{p - y}}{{T}} = {tex_vector(pt.dL_dz)}"
+        rf" = \frac{{p - y}}{{T}} = {tex_vector(pt.dL_dz, '∂L/∂z')}"
         + ("" if t == 1 else rf", \quad T = {tex(t)}")
     )
     return lines
@@ -460,8 +502,8 @@ def mse_latex(lab: Lab, pt: Point) -> list[str]:
     c = lab.target_class
     error = pt.dL_dp  # ∂MSE/∂p = p − y
     lines = [
-        rf"L = \tfrac12 \sum_k (p_k - y_k)^2 = {tex(pt.loss)}, \qquad "
-        rf"\frac{{\partial L}}{{\partial p}} = p - y = {tex_vector(error)}"
+        rf"L = \tfrac12 \sum_k (p_k - y_k)^2 = {tex(pt.loss)}",
+        rf"\frac{{\partial L}}{{\partial p}} = p - y = {tex_vector(error, '∂L/∂p')}",
     ]
     if lab.settings.head == "sigmoid":
         lines.append(
@@ -476,7 +518,8 @@ def mse_latex(lab: Lab, pt: Point) -> list[str]:
             rf"{{p_{c}(1-p_{c})/T}}(p_{c} - y_{c}) + \sum_{{k \ne {c}}} J_{{k{c}}}(p_k - y_k) = "
             rf"{tex(own)} + ({tex(rest)}) = {tex(pt.dL_dz[c])}"
         )
-    lines.append(rf"\frac{{\partial L}}{{\partial z}} = J^\top (p - y) = {tex_vector(pt.dL_dz)}")
+    dL_dz = tex_vector(pt.dL_dz, "∂L/∂z")
+    lines.append(rf"\frac{{\partial L}}{{\partial z}} = J^\top (p - y) = {dL_dz}")
     return lines
 
 
@@ -663,7 +706,7 @@ def signs_claim(lab: Lab) -> None:
         f"{k} diagonal entries > 0, {signs.off_diagonal_negative} of {k * (k - 1)} off-diagonal "
         f"entries < 0, {signs.wrong_sign} of the opposite sign"
         + (
-            f", {signs.diagonal_zero + signs.off_diagonal_zero} underflowed to exactly 0."
+            f", {signs.diagonal_zero + signs.off_diagonal_zero} exactly 0 in float64 (saturated)."
             if signs.diagonal_zero + signs.off_diagonal_zero
             else "."
         )
