@@ -160,7 +160,9 @@ def test_the_gradient_sweep_matches_finite_differences(head):
             point = z.copy()[None]
             point[0, 1] = value
             numeric = numerical_gradient(
-                lambda p=point: float(losses.head_loss(head, loss, p, y[None], t).losses[0]),
+                lambda p=point, kind=loss: float(
+                    losses.head_loss(head, kind, p, y[None], t).losses[0]
+                ),
                 point,
             )
             assert pushes[loss][n] == pytest.approx(abs(numeric[0, 1]), abs=1e-7)

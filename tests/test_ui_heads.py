@@ -80,8 +80,18 @@ def test_default_view_shows_both_heads_from_the_default_logits():
     p = softmax(z)
     np.testing.assert_allclose(jacobian(at, "softmax"), np.diag(p) - np.outer(p, p), atol=1e-12)
     np.testing.assert_allclose(jacobian(at, "sigmoid"), np.diag(sigmoid(z) * (1 - sigmoid(z))))
-    expected = {"p_sigmoid", "p_softmax", "jacobian_sigmoid", "jacobian_softmax", "chain_JT",
-                "chain_dL_dz", "two_way", "gradient_sweep", "claim_diagonal", "claim_signs"}  # fmt: skip
+    expected = {
+        "p_sigmoid",
+        "p_softmax",
+        "jacobian_sigmoid",
+        "jacobian_softmax",
+        "chain_JT",
+        "chain_dL_dz",
+        "two_way",
+        "gradient_sweep",
+        "claim_diagonal",
+        "claim_signs",
+    }
     assert expected <= set(charts(at))
     assert at.query_params == {}  # defaults write nothing
 
