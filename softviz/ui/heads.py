@@ -528,10 +528,13 @@ def literal_chain_note(lab: Lab, pt: Point) -> None:
     literal = claims.chain_rule(pt.jacobian, pt.dL_dp)
     gap = float(np.max(np.abs(literal - pt.dL_dz)))
     if gap <= 1e-9 * max(1.0, float(np.max(np.abs(pt.dL_dz)))):
-        st.caption(
-            f"Check: Jᵀ ∂L/∂p multiplied out = p − y to {num(gap)} — the off-diagonal −p_c p_j "
-            "terms turn “−1/p on the true class” into “every output moves by its error”."
+        why = (
+            "the off-diagonal −p_c p_j terms turn “−1/p on the true class” into “every "
+            "output moves by its error”."
+            if lab.settings.head == "softmax"
+            else "each output's own p_k(1 − p_k) cancels BCE's 1/p_k or 1/(1 − p_k)."
         )
+        st.caption(f"Check: Jᵀ ∂L/∂p multiplied out equals (p − y)/T to {num(gap)}: {why}")
         return
     st.info(
         f"Jᵀ ∂L/∂p multiplied out gives {num(float(literal[lab.target_class]))} for class "
@@ -595,7 +598,8 @@ def two_way_latex(lab: Lab, pair_p: np.ndarray, pair_J: np.ndarray) -> list[str]
         rf"\sigma\!\left(\frac{{{tex(zc)} - {_signed(z0)}}}{{{tex(t)}}}\right) = {tex(sigma)}",
         rf"\text{{softmax}}(z_0, z_{c})_{c} = {tex(pair_p[1])}",
         rf"q = \frac{{p_{c}(1 - p_{c})}}{{T}} = {tex(pair_J[1, 1])}",
-        rf"J = q \begin{{pmatrix}} 1 & -1 \\ -1 & 1 \end{{pmatrix}} = {tex_matrix(pair_J)}",
+        r"J = q \begin{pmatrix} 1 & -1 \\ -1 & 1 \end{pmatrix}",
+        rf"J = {tex_matrix(pair_J)}",
     ]
 
 
@@ -609,7 +613,7 @@ def two_way_case(lab: Lab) -> None:
     d = lab.z[c] - lab.z[0]
     reach = min(100.0, max(12.0 * t, 1.3 * abs(d) + 2.0 * t))
     curve = claims.two_way_identity(lab.z[0], np.union1d(np.linspace(-reach, reach, 401), [d]), t)
-    left, right = st.columns([4, 3], gap="large")
+    left, right = st.columns([1, 1], gap="large")
     with left:
         fig = figures.two_way_figure(curve, d, float(pair_p[1]), t, c)
         chart(fig, "two_way")
