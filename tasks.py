@@ -4,6 +4,7 @@
 Usage:
     python3 tasks.py run  [ARGS...]   start the app (streamlit run app.py ARGS...)
     python3 tasks.py test [ARGS...]   ruff check, ruff format --check, then pytest ARGS...
+    python3 tasks.py bench [ARGS...]  the benchmark (bench/run.py ARGS..., e.g. --quick, --json F)
     python3 tasks.py lint             ruff check + ruff format --check
     python3 tasks.py fmt              ruff format + ruff check --fix
 
@@ -171,6 +172,14 @@ def cmd_test(args: list[str]) -> int:
     return test_code
 
 
+def cmd_bench(args: list[str]) -> int:
+    """The benchmark: every figure next to its reference, measured in one run (bench/run.py)."""
+    ensure_venv()
+    ensure_chromium()
+    os.environ.setdefault("CHROMIUM_PATH", str(chromium_path()))
+    return run(venv_bin("python"), ROOT / "bench" / "run.py", *args)
+
+
 def cmd_lint(args: list[str]) -> int:
     no_args("lint", args)
     ensure_venv()
@@ -193,7 +202,13 @@ def no_args(command: str, args: list[str]) -> None:
         die(f"`{command}` takes no arguments (got {' '.join(args)}).")
 
 
-COMMANDS = {"run": cmd_run, "test": cmd_test, "lint": cmd_lint, "fmt": cmd_fmt}
+COMMANDS = {
+    "run": cmd_run,
+    "test": cmd_test,
+    "bench": cmd_bench,
+    "lint": cmd_lint,
+    "fmt": cmd_fmt,
+}
 
 
 def main(argv: list[str]) -> int:
