@@ -49,7 +49,7 @@ def _free_port() -> int:
 class Server:
     """`streamlit run script` on a free port; `.url`, `.pid`, `.started` (perf_counter)."""
 
-    def __init__(self, script: Path) -> None:
+    def __init__(self, script: Path, extra_args: list[str] | None = None) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.started = time.perf_counter()
@@ -57,7 +57,8 @@ class Server:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true",
              f"--server.port={self.port}", "--server.address=127.0.0.1",
-             "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
+             "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
+             *(extra_args or [])],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
 
