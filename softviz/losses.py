@@ -55,7 +55,8 @@ def check_labels(y: np.ndarray, n_outputs: int) -> np.ndarray:
             raise ValueError("labels y must be whole numbers (class indices), not fractions")
         y = y.astype(int)
     n_classes = max(n_outputs, 2)
-    if y.size and (y.min() < 0 or y.max() >= n_classes):
+    # As unsigned, a negative label wraps to a huge one: one comparison catches both ends.
+    if np.any(y.astype(np.uint64, copy=False) >= n_classes):
         raise ValueError(
             f"labels must lie in 0 … {n_classes - 1} for {n_outputs} output(s); "
             f"got values from {y.min():g} to {y.max():g}"
@@ -141,11 +142,11 @@ def head_loss(
     u = np.asarray(z, dtype=float) / t
     heads.check_head(head, u.shape[-1])
     if head == "softmax":
-        log_p = heads.log_softmax(u)
-        p = np.exp(log_p)
+        p, log_p = heads.softmax_and_log(u)
+        jacobian = heads.softmax_jacobian(p, t)
     else:
         p = heads.sigmoid(u)
-    jacobian = heads.jacobian(head, p, t)
+        jacobian = heads.sigmoid_jacobian(p, t)
     if loss == "ce":
         losses, dL_dp, dL_dz = cross_entropy(log_p, y), cross_entropy_dL_dp(p, y), (p - y) / t
     elif loss == "bce":

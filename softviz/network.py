@@ -161,15 +161,15 @@ class MLP:
         self, X: np.ndarray, a: np.ndarray | None, h: np.ndarray, dL_dz: np.ndarray
     ) -> tuple[np.ndarray | None, np.ndarray | None, dict[str, np.ndarray]]:
         # Batch gradient = mean of the per-example outer products δ hᵀ.
-        dL_dz_mean = dL_dz / len(X)
-        grads = {"W2": dL_dz_mean.T @ h, "b2": dL_dz_mean.sum(axis=0)}
+        inv_n = 1.0 / len(X)
+        grads = {"W2": (dL_dz.T @ h) * inv_n, "b2": dL_dz.sum(axis=0) * inv_n}
         if a is None:
             return None, None, grads
         _, phi_grad = get_activation(self.activation)
         dL_dh = dL_dz @ self._params["W2"]
         dL_da = dL_dh * phi_grad(a)
-        grads["W1"] = (dL_da.T @ X) / len(X)
-        grads["b1"] = dL_da.sum(axis=0) / len(X)
+        grads["W1"] = (dL_da.T @ X) * inv_n
+        grads["b1"] = dL_da.sum(axis=0) * inv_n
         return dL_dh, dL_da, grads
 
     def train_step(self, X: np.ndarray, y: np.ndarray, lr: float = 0.1) -> Trace:
