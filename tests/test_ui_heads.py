@@ -248,6 +248,7 @@ def test_two_way_case_shows_the_identity_with_numbers():
         ({"z": "1,2,3", "k": "2"}, ["z has 3 values but K=2"]),
         ({"k": "1", "head": "sigmoid"}, ["using k=2"]),
         ({"label": "7"}, ["Ignored label=7"]),
+        ({"label": "inf", "sweep": "nan"}, ["Ignored label=inf", "Ignored sweep=nan"]),
         ({"object": "99", "k": "3"}, ["Ignored object=99"]),
         ({"sweep": "-1"}, ["Ignored sweep=-1"]),
         ({"temperature": "banana"}, ["Ignored temperature=banana"]),
@@ -271,6 +272,14 @@ def test_a_link_reproduces_the_view_and_the_url_wins_over_old_widget_state():
     at.query_params["z"] = "-3,0,1"  # a new link opened in the same session
     at.run()
     assert [at.slider(key=f"heads_z{i}").value for i in range(3)] == [-3.0, 0.0, 1.0]
+
+
+def test_a_temperature_between_the_slider_stops_is_kept_exactly():
+    at = run(temperature="0.3", z="0.6,0")
+    assert not at.warning
+    assert at.select_slider(key="heads_temperature").value == 0.3
+    np.testing.assert_allclose(bars(at, "softmax"), softmax(np.array([2.0, 0.0])), atol=1e-12)
+    assert at.query_params["temperature"] == "0.3"
 
 
 def test_a_stale_url_from_a_fast_slider_does_not_undo_the_newer_value():

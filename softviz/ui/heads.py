@@ -30,7 +30,7 @@ LOGIT_STEP = 0.1
 DEFAULT_LOGITS = (1.0, -0.5, 0.3, -1.2, 0.8, -0.2, 1.5, -0.9, 0.1, -1.6)
 TEMPERATURES = (0.05, 0.1, 0.2, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 7.5, 10.0, 15.0, 20.0)
 LOSS_NAMES = {"ce": "cross-entropy (BCE for sigmoid)", "mse": "mean squared error"}
-HEAD_NAMES = {"softmax": "softmax", "sigmoid": "sigmoid"}
+HEAD_CHOICES = ("softmax", "sigmoid")  # the way back's head; softmax first, the default
 TIMING_KS = (2, 1000)
 VECTOR_TEX_MAX = 5  # longer vectors are not written out in a formula (the charts show them)
 _PREFIX = "heads_"
@@ -85,10 +85,10 @@ def _parse_index(key: str, text: str, low: int, high: int, default: int) -> tupl
     """A whole number in low … high from the URL, or the default with a warning."""
     try:
         value = float(text)
-        if value == int(value) and low <= value <= high:
-            return int(value), []
     except ValueError:
-        pass
+        value = float("nan")
+    if np.isfinite(value) and value == int(value) and low <= value <= high:
+        return int(value), []
     return default, [f"Ignored {key}={shown(text)} (expected {low} … {high}); using {default}."]
 
 
@@ -106,19 +106,27 @@ def parse_lab(
 
     Never raises: every unusable value falls back to its default with a warning.
     """
-    warnings = []
+    warnings: list[str] = []
     if settings.k < K_MIN:
         warnings.append(f"The heads lab shows K = {K_MIN} … {K_MAX} outputs; using k={K_MIN}.")
         settings = replace(settings, k=K_MIN)
     k = settings.k
-    z, found = DEFAULT_LOGITS[:k], []
+    z = DEFAULT_LOGITS[:k]
     if "z" in query:
-        z, found = _parse_logits(_page_value(query, "z", ""), k)
-    label, more = _parse_index("label", _page_value(query, "label", "1"), 0, 1, 1)
-    obj, most = _parse_index("object", _page_value(query, "object", "1"), 1, k - 1, 1)
-    target = obj if label else 0
-    sweep, last = _parse_index("sweep", _page_value(query, "sweep", str(target)), 0, k - 1, target)
-    return Lab(settings, tuple(z), label, obj, sweep), warnings + found + more + most + last
+        z, problems = _parse_logits(_page_value(query, "z", ""), k)
+        warnings += problems
+
+    def index(key: str, low: int, high: int, default: int) -> int:
+        value, problems = _parse_index(
+            key, _page_value(query, key, str(default)), low, high, default
+        )
+        warnings.extend(problems)
+        return value
+
+    label = index("label", 0, 1, 1)
+    obj = index("object", 1, k - 1, 1)
+    sweep = index("sweep", 0, k - 1, obj if label else 0)
+    return Lab(settings, tuple(z), label, obj, sweep), warnings
 
 
 def lab_query(lab: Lab) -> dict[str, str]:
@@ -233,7 +241,7 @@ def controls_ui(settings: Settings) -> Lab:
                 format_func=lambda i: f"output {i}",
             )
         loss = st.radio("Loss", list(LOSS_NAMES), key=_key("loss"), format_func=LOSS_NAMES.get)
-        head = st.radio("Head on the way back", list(HEAD_NAMES), key=_key("head"), horizontal=True)
+        head = st.radio("Head on the way back", HEAD_CHOICES, key=_key("head"), horizontal=True)
         z = logits_ui(k, object_class)
     target = object_class if label == "yes" else 0
     _keep_in_range(_key("sweep"), k - 1, target)
@@ -242,6 +250,8 @@ def controls_ui(settings: Settings) -> Lab:
 
 
 URLS_REMEMBERED = 64
+# Widgets seeded together from the URL; Streamlit drops their state when the page is left.
+SEEDED_WIDGETS = ("k", "temperature", "label", "loss", "head")
 
 
 def _remember_url(query: dict[str, str]) -> None:
@@ -259,7 +269,7 @@ def _url_is_new() -> bool:
     last write when the user moves a slider quickly; such a stale URL is one we wrote before
     and must not undo the newer slider value. Leaving the page drops the widgets' state.
     """
-    entered = _key("k") not in st.session_state
+    entered = any(_key(name) not in st.session_state for name in SEEDED_WIDGETS)
     return entered or st.query_params.to_dict() not in st.session_state.get(_key("urls"), [])
 
 
