@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from softviz.claims import DiagonalCheck, TwoWay
 from softviz.figures.common import DIVERGING, base_layout, heatmap
 
-VALUES_IN_CELLS_MAX = 6  # a K × K grid prints its values only up to this K (hover always)
+VALUES_IN_CELLS_MAX = 5  # a K × K grid prints its values only up to this K (hover always)
 TARGET_COLOUR = "#1f2937"
 OTHER_COLOUR = "#9ca3af"
 CE_COLOUR = "#1f5fbf"
@@ -29,6 +29,10 @@ def short(value: float) -> str:
         return f"{value:.3g}"
     mantissa, exponent = f"{value:.1e}".split("e")
     return f"{mantissa}e{int(exponent)}"
+
+
+def _cell_labels(values: np.ndarray) -> list[list[str]]:
+    return [[short(v) for v in row] for row in np.atleast_2d(values)]
 
 
 def _hide_cell_values(fig: go.Figure) -> go.Figure:
@@ -74,7 +78,7 @@ def jacobian_heatmap(
     rows, cols = (z_names, p_names) if transpose else (p_names, z_names)
     name = "(Jᵀ) = ∂p_col/∂z_row" if transpose else "∂p_row/∂z_col"
     fig = heatmap(values, title, cols, rows, limit=limit, height=height, value_name=name)
-    fig.update_traces(colorbar={"len": 0.8})
+    fig.update_traces(colorbar={"len": 0.8}, text=_cell_labels(values))
     return _hide_cell_values(fig) if k > values_up_to else fig
 
 
@@ -101,7 +105,7 @@ def vector_heatmap(
     )
     fig.update_traces(
         showscale=False,
-        text=[[short(v)] for v in np.asarray(values, dtype=float)],
+        text=_cell_labels(np.asarray(values, dtype=float)[:, None]),
         hovertemplate="%{y}: %{z:.4g}<extra></extra>",
     )
     fig.update_xaxes(showticklabels=False)
