@@ -231,6 +231,7 @@ def test_claims_panel_states_the_verdicts_with_live_numbers():
     assert "3 of 3 diagonal entries > 0, 6 of 6 off-diagonal entries < 0" in text
     link = next(m.value for m in at.markdown if "/compare" in m.value)
     assert "](/compare" in link
+    assert "matchup=race" in link
 
 
 def test_two_way_case_shows_the_identity_with_numbers():

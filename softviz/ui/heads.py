@@ -783,8 +783,8 @@ def timing_claim() -> None:
 def convergence_claim(lab: Lab) -> None:
     """The race lives on /compare; the exact answer is stated here."""
     st.markdown("**“Softmax may help convergence occur faster.”**")
-    query = urlencode(to_query(replace(lab.settings, head="softmax", k=2)))
-    link = "/compare" + (f"?{query}" if query else "")
+    query = to_query(replace(lab.settings, head="softmax", k=2)) | {"matchup": "race"}
+    link = f"/compare?{urlencode(query)}"
     st.markdown(
         f"{PARTLY} Not by itself. With two outputs a softmax *is* a sigmoid of z₁ − z₀ (above), "
         "but its output layer steps twice as far: at the same learning rate η it behaves like "
