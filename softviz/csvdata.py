@@ -121,13 +121,14 @@ def detect_delimiter(text: str) -> str:
     return best
 
 
-def _clean_name(name: str) -> str:
-    # Column names reach charts and messages: keep letters, digits and plain punctuation only.
+def safe_name(name: str) -> str:
+    """A name from the file (column, label value, file name) safe to show in charts and
+    messages: letters, digits and plain punctuation only, at most 40 characters."""
     return _UNSAFE_NAME.sub("_", name.strip())[:40]
 
 
 def _header(cells: list[str]) -> tuple[str, ...]:
-    names = tuple(_clean_name(cell) for cell in cells)
+    names = tuple(safe_name(cell) for cell in cells)
     if all(_NUMBER.match(cell.strip()) for cell in cells):
         raise CsvError(
             "Row 1 must be a header naming the columns, but it holds only numbers. "
@@ -230,7 +231,7 @@ def encode_labels(cells: list[str], delimiter: str = ",") -> tuple[np.ndarray, t
 
 def _check_label(table: Table, label: str) -> tuple[np.ndarray, tuple[str, ...]]:
     if label not in table.columns:
-        raise CsvError(f"There is no column `{_clean_name(label)}` to use as the label.")
+        raise CsvError(f"There is no column `{safe_name(label)}` to use as the label.")
     cells = table.column(label)
     for number, cell in enumerate(cells, start=2):
         if is_missing(cell):

@@ -215,3 +215,19 @@ def _subset(n: int, seed: int) -> np.ndarray:
     if n <= EVAL_MAX:
         return np.arange(n)
     return np.sort(np.random.default_rng(seed).choice(n, EVAL_MAX, replace=False))
+
+
+def output_gradient_by_class(trace: Trace) -> dict[int, np.ndarray]:
+    """Split the output layer's batch gradient by the examples' true class.
+
+    For each class c in the batch: the mean over its examples of [δ hᵀ | δ], shape (k, H + 1)
+    (the last column is ∂L/∂b2), with δ = ∂L/∂z and h the output layer's input. Weighted by
+    the class counts, these average back to the batch gradient [∂L/∂W2 | ∂L/∂b2].
+    """
+    h = trace.hidden if trace.hidden is not None else trace.X
+    split = {}
+    for c in np.unique(trace.y):
+        rows = trace.y == c
+        delta = trace.dL_dz[rows]
+        split[int(c)] = np.c_[delta.T @ h[rows] / rows.sum(), delta.mean(axis=0)]
+    return split
