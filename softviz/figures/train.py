@@ -1,8 +1,10 @@
 """Figures of the training lab. Arrays in, Plotly figures out; nothing here trains or predicts.
 
-Cheap to send on every frame of Play: few figures with several panels each, float32 arrays
-(Plotly ships NumPy arrays as compact base64), curves thinned to at most MAX_CURVE_POINTS, and
-colour limits rounded up to 1, 2 or 5 × 10ⁿ so the shared diverging scale does not flicker.
+They are redrawn on every frame of Play, so they are built for speed and size: plain Plotly
+specs wrapped without re-validation (tests validate them once), few figures with several
+panels each, float32 arrays (shipped as compact base64), no embedded template, curves thinned
+to at most MAX_CURVE_POINTS, and colour limits rounded up to 1, 2 or 5 × 10ⁿ (nice_limit) so
+the shared diverging scale, centred at zero, does not flicker from step to step.
 """
 
 from __future__ import annotations
@@ -12,15 +14,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from softviz.figures.common import DIVERGING, NEGATIVE_COLOUR, POSITIVE_COLOUR, base_layout
+from softviz.figures.common import DIVERGING, NEGATIVE_COLOUR, POSITIVE_COLOUR
 
 MAX_CURVE_POINTS = 400
 TRAIN_COLOUR, TEST_COLOUR = "#1f5fbf", "#e08214"
 GRAYS = [[0.0, "#000000"], [1.0, "#ffffff"]]
 MISTAKE_COLOUR = "#d7191c"
-CLASS_COLOURS = (NEGATIVE_COLOUR, POSITIVE_COLOUR)
+CLASS_COLOURS = [[0.0, NEGATIVE_COLOUR], [1.0, POSITIVE_COLOUR]]
+GRID_COLOUR = "#e5e7eb"
+TITLE_FONT = {"size": 13, "color": "#374151"}
 
 
 def nice_limit(values: np.ndarray, floor: float = 1e-8) -> float:
@@ -47,51 +50,145 @@ def thin(n: int, most: int = MAX_CURVE_POINTS) -> np.ndarray:
 
 
 def _f32(values: np.ndarray) -> np.ndarray:
-    return np.asarray(values, dtype=np.float32)
+    return np.ascontiguousarray(values, dtype=np.float32)
 
 
-def curves_figure(history: Mapping[str, np.ndarray], height: int = 260) -> go.Figure:
+def figure(data: list[dict], layout: dict) -> go.Figure:
+    """Wrap a finished spec as a Figure without Plotly's slow per-property validation."""
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+def _layout(height: int, top: int = 30, bottom: int = 30, left: int = 10, right: int = 10):
+    return {
+        "height": height,
+        "template": {},
+        "showlegend": False,
+        "margin": {"l": left, "r": right, "t": top, "b": bottom},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "font": {"size": 12},
+        "hoverlabel": {"namelength": -1},
+    }
+
+
+def _domains(weights: Sequence[float], gap: float) -> list[tuple[float, float]]:
+    """Split [0, 1] into intervals proportional to weights, `gap` apart, first one lowest."""
+    free, total, start, out = 1 - gap * (len(weights) - 1), sum(weights), 0.0, []
+    for weight in weights:
+        end = start + free * weight / total
+        out.append((start, min(end, 1.0)))
+        start = end + gap
+    return out
+
+
+def _axis_names(i: int) -> tuple[str, str, str, str]:
+    """(layout x key, layout y key, trace xref, trace yref) of the i-th axes pair (1-based)."""
+    suffix = "" if i == 1 else str(i)
+    return f"xaxis{suffix}", f"yaxis{suffix}", f"x{suffix}", f"y{suffix}"
+
+
+def _subplot(
+    layout: dict, i: int, x: tuple[float, float], y: tuple[float, float], title: str, **axes
+) -> dict:
+    """Place axes pair i at the given paper domains with a title above; returns trace refs."""
+    xkey, ykey, xref, yref = _axis_names(i)
+    layout[xkey] = {
+        "domain": list(x),
+        "anchor": yref,
+        "gridcolor": GRID_COLOUR,
+        **axes.get("xaxis", {}),
+    }
+    layout[ykey] = {
+        "domain": list(y),
+        "anchor": xref,
+        "gridcolor": GRID_COLOUR,
+        **axes.get("yaxis", {}),
+    }
+    if title:
+        layout.setdefault("annotations", []).append(
+            {
+                "text": title,
+                "x": (x[0] + x[1]) / 2,
+                "y": y[1],
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": TITLE_FONT,
+            }
+        )
+    return {"xaxis": xref, "yaxis": yref}
+
+
+def _colour_axis(limit: float, title: str, x: float, y: float = 0.5, length: float = 0.9):
+    """A diverging colour axis centred at 0 with limits ±limit and its colour bar (legend)."""
+    return {
+        "colorscale": DIVERGING,
+        "cmin": -limit,
+        "cmax": limit,
+        "cmid": 0,
+        "colorbar": {
+            "title": {"text": title, "side": "right"},
+            "thickness": 10,
+            "x": x,
+            "xanchor": "left",
+            "y": y,
+            "yanchor": "middle",
+            "len": length,
+            "exponentformat": "e",
+        },
+    }
+
+
+def curves_figure(history: Mapping[str, np.ndarray], height: int = 250) -> go.Figure:
     """Loss, accuracy (train and test) and per-layer gradient norms against the step.
 
     history: columns "step", "train_loss", "test_loss", "train_acc", "test_acc", "norm_W1",
-    "norm_W2", each (n_rows,).
+    "norm_W2", each (n_rows,). Curves with more than MAX_CURVE_POINTS rows are thinned.
     """
+    layout = _layout(height, top=28, bottom=62)
+    layout.update(showlegend=True, legend={"orientation": "h", "y": -0.32, "x": 0})
     titles = ("Loss", "Accuracy", "Gradient norm ‖∂L/∂W‖ (log)")
-    fig = make_subplots(rows=1, cols=3, subplot_titles=titles, horizontal_spacing=0.07)
+    refs = [
+        _subplot(
+            layout, i + 1, x, (0, 1), titles[i], xaxis={"title": {"text": "step", "standoff": 2}}
+        )
+        for i, x in enumerate(_domains([1, 1, 1], 0.06))
+    ]
+    layout["yaxis2"].update(range=[0, 1.02], tickformat=".0%")
+    layout["yaxis3"].update(type="log", exponentformat="power")
     rows = thin(len(history["step"]))
     step = _f32(history["step"][rows])
-    series = [
-        (1, "train_loss", "train", TRAIN_COLOUR, "solid"),
-        (1, "test_loss", "test", TEST_COLOUR, "solid"),
-        (2, "train_acc", "train", TRAIN_COLOUR, "solid"),
-        (2, "test_acc", "test", TEST_COLOUR, "solid"),
-        (3, "norm_W2", "‖∂L/∂W2‖", "#5e3c99", "solid"),
-        (3, "norm_W1", "‖∂L/∂W1‖", "#1b7837", "dot"),
-    ]
-    for col, key, name, colour, dash in series:
-        values = history[key][rows]
-        if key == "norm_W1" and not np.any(values > 0):
-            continue  # no hidden layer
-        fig.add_trace(_line(step, values, name, colour, dash, showlegend=col != 2), 1, col)
-    fig.update_yaxes(range=[0, 1.02], row=1, col=2, tickformat=".0%")
-    fig.update_yaxes(type="log", row=1, col=3, exponentformat="power")
-    fig.update_xaxes(title_text="step", title_standoff=2)
-    fig = base_layout(fig, "", height, top=30)
-    fig.update_layout(legend={"orientation": "h", "y": -0.25, "x": 0}, margin={"b": 40})
-    return fig
-
-
-def _line(x, y, name, colour, dash, showlegend=True) -> go.Scatter:
-    return go.Scatter(
-        x=x,
-        y=_f32(y),
-        name=name,
-        mode="lines",
-        line={"color": colour, "dash": dash},
-        legendgroup=name,
-        showlegend=showlegend,
-        hovertemplate=f"{name}<br>step %{{x}}: %{{y:.4g}}<extra></extra>",
+    series = (
+        (0, "train_loss", "train", TRAIN_COLOUR, "solid"),
+        (0, "test_loss", "test", TEST_COLOUR, "solid"),
+        (1, "train_acc", "train", TRAIN_COLOUR, "solid"),
+        (1, "test_acc", "test", TEST_COLOUR, "solid"),
+        (2, "norm_W2", "‖∂L/∂W2‖", "#5e3c99", "solid"),
+        (2, "norm_W1", "‖∂L/∂W1‖", "#1b7837", "dot"),
     )
+    data = [
+        _line(step, history[key][rows], name, colour, dash, refs[i], i != 1)
+        for i, key, name, colour, dash in series
+        if key != "norm_W1" or np.any(history[key] > 0)  # no hidden layer: no W1
+    ]
+    return figure(data, layout)
+
+
+def _line(x, y, name: str, colour: str, dash: str, refs: dict, legend: bool) -> dict:
+    return {
+        "type": "scatter",
+        "x": x,
+        "y": _f32(y),
+        "name": name,
+        "mode": "lines",
+        "line": {"color": colour, "dash": dash},
+        "legendgroup": name,
+        "showlegend": legend,
+        "hovertemplate": f"{name}<br>step %{{x}}: %{{y:.4g}}<extra></extra>",
+        **refs,
+    }
 
 
 @dataclass(frozen=True)
@@ -106,68 +203,57 @@ class Panel:
     group: str
 
 
-def heatmap_stack(panels: Sequence[Panel], row_px: int = 26) -> go.Figure:
-    """Heatmaps stacked top to bottom on the diverging scale centred at 0, sharing columns;
-    one colour bar per group (at most two groups), each group's limit a nice_limit.
-
-    The limits stay fixed between steps until the values cross a 1-2-5 boundary, so colours
-    can be compared from step to step; small grids print their values in the cells.
-    """
-    heights = [len(p.y_labels) + 2.5 for p in panels]
-    fig = make_subplots(
-        rows=len(panels),
-        cols=1,
-        subplot_titles=[p.title for p in panels],
-        row_heights=[h / sum(heights) for h in heights],
-        vertical_spacing=0.5 / sum(heights),
-    )
-    groups = list(dict.fromkeys(p.group for p in panels))
-    for row, panel in enumerate(panels, start=1):
-        axis = "coloraxis" if groups.index(panel.group) == 0 else "coloraxis2"
-        fig.add_trace(_panel_trace(panel, axis), row, 1)
-        fig.update_yaxes(autorange="reversed", type="category", row=row, col=1)
-        fig.update_xaxes(type="category", row=row, col=1, showticklabels=row == len(panels))
-    for i, group in enumerate(groups):
-        rows = [r for r, p in enumerate(panels) if p.group == group]
-        values = np.concatenate([panels[r].values.ravel() for r in rows])
-        top = fig.layout[f"yaxis{rows[0] + 1 if rows[0] else ''}"].domain[1]
-        bottom = fig.layout[f"yaxis{rows[-1] + 1 if rows[-1] else ''}"].domain[0]
-        bar = _colour_axis(nice_limit(values), group, 1.0)
-        bar["colorbar"].update(y=(top + bottom) / 2, len=max(top - bottom, 0.25), yanchor="middle")
-        fig.update_layout({"coloraxis" if i == 0 else "coloraxis2": bar})
-    return base_layout(fig, "", int(70 + row_px * sum(heights)), top=30)
-
-
-def _colour_axis(limit: float, title: str, x: float) -> dict:
-    return {
-        "colorscale": DIVERGING,
-        "cmin": -limit,
-        "cmax": limit,
-        "cmid": 0,
-        "colorbar": {
-            "title": {"text": title, "side": "right"},
-            "thickness": 10,
-            "x": x + 0.005,
-            "xanchor": "left",
-            "len": 0.9,
-            "exponentformat": "e",
-        },
-    }
-
-
-def _panel_trace(panel: Panel, axis: str) -> go.Heatmap:
+def _heatmap(panel: Panel, axis: str, refs: dict) -> dict:
     values = _f32(panel.values)
-    small = values.shape[1] <= 10 and values.shape[0] <= 10
-    return go.Heatmap(
-        z=values,
-        x=list(panel.x_labels),
-        y=list(panel.y_labels),
-        coloraxis=axis,
-        text=np.vectorize(lambda v: f"{v:.2g}")(values) if small else None,
-        texttemplate="%{text}" if small else None,
-        textfont={"size": 10},
-        hovertemplate=f"%{{y}}, %{{x}}<br>{panel.group} = %{{z:.4g}}<extra></extra>",
-    )
+    trace = {
+        "type": "heatmap",
+        "z": values,
+        "x": list(panel.x_labels),
+        "y": list(panel.y_labels),
+        "coloraxis": axis,
+        "xgap": 1,
+        "ygap": 1,
+        **refs,
+        "hovertemplate": f"%{{y}}, %{{x}}<br>{panel.group} = %{{z:.4g}}<extra></extra>",
+    }
+    if values.shape[0] <= 10 and values.shape[1] <= 10:
+        trace.update(
+            text=[[f"{v:.2g}" for v in row] for row in values.tolist()],
+            texttemplate="%{text}",
+            textfont={"size": 10},
+        )
+    return trace
+
+
+def heatmap_stack(panels: Sequence[Panel], row_px: int = 30, gap_px: int = 38) -> go.Figure:
+    """Heatmaps stacked top to bottom on the diverging scale centred at 0, sharing columns;
+    one colour bar per group (at most two groups), each group's limit a nice_limit."""
+    heights = [row_px * len(p.y_labels) for p in panels]
+    area = sum(heights) + gap_px * (len(panels) - 1)
+    bottom = 24 + 6 * max(len(label) for label in panels[-1].x_labels)
+    layout = _layout(int(area + 26 + bottom), top=26, bottom=bottom, right=80)
+    domains = _domains(heights[::-1], gap_px / area)[::-1]  # first panel on top
+    groups = list(dict.fromkeys(p.group for p in panels))
+    data = []
+    for i, (panel, y) in enumerate(zip(panels, domains, strict=True), start=1):
+        refs = _subplot(
+            layout,
+            i,
+            (0, 1),
+            y,
+            panel.title,
+            xaxis={"type": "category", "showticklabels": i == len(panels), "tickangle": -90},
+            yaxis={"type": "category", "autorange": "reversed", "automargin": True},
+        )
+        axis = "coloraxis" if groups.index(panel.group) == 0 else "coloraxis2"
+        data.append(_heatmap(panel, axis, refs))
+    for g, group in enumerate(groups):
+        rows = [r for r, p in enumerate(panels) if p.group == group]
+        top, low = domains[rows[0]][1], domains[rows[-1]][0]
+        limit = nice_limit(np.concatenate([panels[r].values.ravel() for r in rows]))
+        axis = _colour_axis(limit, group, 1.01, (top + low) / 2, max(top - low, 0.25))
+        layout["coloraxis" if g == 0 else "coloraxis2"] = axis
+    return figure(data, layout)
 
 
 def mosaic(tiles: np.ndarray, columns: int, gap: float = np.nan) -> np.ndarray:
@@ -191,54 +277,54 @@ def tile_columns(m: int, most: int = 8) -> int:
 
 
 def templates_figure(
-    grad: np.ndarray,
-    weights: np.ndarray,
-    image_shape: tuple[int, int],
-    unit: str = "h",
-    height: int | None = None,
+    grad: np.ndarray, weights: np.ndarray, image_shape: tuple[int, int], unit: str = "h"
 ) -> go.Figure:
     """Each unit's incoming weights and their gradient as small images, side by side.
 
     grad, weights (m, h·w): one row per unit (a row of W1, or of W2 without a hidden layer).
+    Tiles are numbered left to right, top to bottom; hover names the unit.
     """
-    m = len(weights)
-    columns = tile_columns(m)
-    titles = (f"∂L/∂W, one tile per unit {unit}0…{unit}{m - 1}", "Weights W (same layout)")
-    fig = make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.1)
-    for col, (values, group) in enumerate(((grad, "∂L/∂W"), (weights, "W")), start=1):
-        tiles = mosaic(values.reshape(m, *image_shape), columns)
-        units = _unit_index(m, image_shape, columns)
-        fig.add_trace(
-            go.Heatmap(
-                z=tiles,
-                customdata=units,
-                coloraxis="coloraxis" if col == 1 else "coloraxis2",
-                hovertemplate=f"unit {unit}%{{customdata}}<br>{group} = %{{z:.3g}}<extra></extra>",
-                hoverongaps=False,
-            ),
-            1,
-            col,
-        )
-        fig.update_yaxes(
-            autorange="reversed",
-            scaleanchor=f"x{col if col > 1 else ''}",
-            visible=False,
-            row=1,
-            col=col,
-        )
-        fig.update_xaxes(visible=False, row=1, col=col)
-    fig.update_layout(
-        coloraxis=_colour_axis(nice_limit(grad), "∂L/∂W", 0.45),
-        coloraxis2=_colour_axis(nice_limit(weights), "W", 1.0),
-    )
+    m, columns = len(weights), tile_columns(len(weights))
     rows = -(-m // columns)
-    return base_layout(fig, "", height or int(120 + 280 * rows / columns), top=40)
+    units = mosaic(
+        np.repeat(np.arange(m), np.prod(image_shape)).reshape(m, *image_shape), columns, gap=0
+    ).astype(np.uint8)
+    layout = _layout(int(60 + 330 * rows / columns), top=26, bottom=10, right=10)
+    titles = (f"∂L/∂W: one tile per unit {unit}0…{unit}{m - 1}", "Weights W (same layout)")
+    data = []
+    for i, (values, group, x) in enumerate(
+        ((grad, "∂L/∂W", (0, 0.42)), (weights, "W", (0.52, 0.94))), 1
+    ):
+        refs = _subplot(
+            layout,
+            i,
+            x,
+            (0, 1),
+            titles[i - 1],
+            xaxis={"visible": False},
+            yaxis={"visible": False, "autorange": "reversed", "scaleanchor": _axis_names(i)[2]},
+        )
+        data.append(
+            {
+                "type": "heatmap",
+                "z": mosaic(values.reshape(m, *image_shape), columns),
+                "customdata": units,
+                "coloraxis": "coloraxis" if i == 1 else "coloraxis2",
+                "hoverongaps": False,
+                **refs,
+                "hovertemplate": f"unit {unit}%{{customdata}}<br>{group} = %{{z:.3g}}"
+                "<extra></extra>",
+            }
+        )
+        layout["coloraxis" if i == 1 else "coloraxis2"] = _colour_axis(
+            nice_limit(values), group, x[1] + 0.005
+        )
+    return figure(data, layout)
 
 
-def _unit_index(m: int, image_shape: tuple[int, int], columns: int) -> np.ndarray:
-    h, w = image_shape
-    index = np.repeat(np.arange(m, dtype=np.float32), h * w).reshape(m, h, w)
-    return mosaic(index, columns)
+def _single_axes(height: int, top: int = 30, bottom: int = 40, **axes) -> tuple[dict, dict]:
+    layout = _layout(height, top=top, bottom=bottom, left=50)
+    return layout, _subplot(layout, 1, (0, 1), (0, 1), "", **axes)
 
 
 def surface_figure(
@@ -247,75 +333,91 @@ def surface_figure(
     prob: np.ndarray,
     points: Mapping[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
     feature_names: Sequence[str] = ("x1", "x2"),
-    height: int = 420,
+    height: int = 430,
 ) -> go.Figure:
     """p(class 1) on a grid with the decision boundary p = 0.5 and the data on top.
 
     axis_x (g,), axis_y (g,), prob (g, g) with prob[i, j] at (axis_x[j], axis_y[i]);
-    points: split name → (X (n, 2), y (n,), predicted (n,)). Mistakes get a black ring.
-    Each point carries customdata [split (0 train, 1 test), row index] for picking.
+    points: split name → (X (n, 2), y (n,), predicted (n,)). Mistakes get a thick black ring.
+    Each point carries customdata [split (0 train, 1 test), row index, class, predicted].
     """
-    fig = go.Figure(
-        go.Heatmap(
-            x=_f32(axis_x),
-            y=_f32(axis_y),
-            z=_f32(prob),
-            colorscale=DIVERGING,
-            zmin=0,
-            zmax=1,
-            zmid=0.5,
-            opacity=0.75,
-            colorbar={"title": {"text": "p(class 1)"}, "thickness": 10},
-            hovertemplate="(%{x:.2f}, %{y:.2f})<br>p(class 1) = %{z:.3f}<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Contour(
-            x=_f32(axis_x),
-            y=_f32(axis_y),
-            z=_f32(prob),
-            showscale=False,
-            hoverinfo="skip",
-            contours={"start": 0.5, "end": 0.5, "size": 1, "coloring": "none"},
-            line={"color": "#111", "width": 2},
-            name="p = 0.5",
-        )
-    )
-    for split_id, (split, (X, y, predicted)) in enumerate(points.items()):
-        fig.add_trace(_points(X, y, predicted, split, split_id))
-    fig.update_xaxes(title_text=feature_names[0], range=[axis_x[0], axis_x[-1]])
-    fig.update_yaxes(title_text=feature_names[1], range=[axis_y[0], axis_y[-1]], scaleanchor="x")
-    fig = base_layout(fig, "", height, top=30)
-    fig.update_layout(legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"})
-    return fig
-
-
-def _points(X: np.ndarray, y: np.ndarray, predicted: np.ndarray, split: str, split_id: int):
-    wrong = predicted != y
-    return go.Scatter(
-        x=_f32(X[:, 0]),
-        y=_f32(X[:, 1]),
-        mode="markers",
-        name=f"{split} (ring = mistake)",
-        marker={
-            "symbol": "circle" if split_id == 0 else "diamond",
-            "size": 7 if split_id else 6,
-            "color": [CLASS_COLOURS[int(c) % 2] for c in y],
-            "line": {
-                "color": np.where(wrong, "#000000", "#ffffff").tolist(),
-                "width": np.where(wrong, 2.0, 0.6).tolist(),
-            },
+    layout, refs = _single_axes(
+        height,
+        top=40,
+        xaxis={"title": {"text": feature_names[0]}, "range": [float(axis_x[0]), float(axis_x[-1])]},
+        yaxis={
+            "title": {"text": feature_names[1]},
+            "scaleanchor": "x",
+            "range": [float(axis_y[0]), float(axis_y[-1])],
         },
-        customdata=np.c_[np.full(len(y), split_id), np.arange(len(y)), y, predicted],
-        hovertemplate=f"{split} #%{{customdata[1]}}: class %{{customdata[2]}}, "
-        "predicted %{customdata[3]}<extra></extra>",
     )
+    layout.update(
+        showlegend=True, legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"}
+    )
+    data = [
+        {
+            "type": "contour",
+            "x": _f32(axis_x),
+            "y": _f32(axis_y),
+            "z": _f32(prob),
+            **refs,
+            "colorscale": DIVERGING,
+            "zmin": 0,
+            "zmax": 1,
+            "opacity": 0.85,
+            "name": "p = 0.5",
+            "contours": {"start": 0.5, "end": 0.5, "size": 1, "coloring": "heatmap"},
+            "line": {"color": "#111111", "width": 2},
+            "showlegend": True,
+            "colorbar": {"title": {"text": "p(class 1)", "side": "right"}, "thickness": 10},
+            "hovertemplate": "(%{x:.2f}, %{y:.2f})<br>p(class 1) = %{z:.3f}<extra></extra>",
+        }
+    ]
+    for split_id, (split, (X, y, predicted)) in enumerate(points.items()):
+        data.append(_points(X, y, predicted, split, split_id, refs))
+    return figure(data, layout)
+
+
+def _ring(wrong: np.ndarray) -> dict:
+    return {
+        "color": _f32(wrong),
+        "colorscale": [[0, "#ffffff"], [1, "#000000"]],
+        "cmin": 0,
+        "cmax": 1,
+        "width": _f32(np.where(wrong, 2.0, 0.6)),
+    }
+
+
+def _points(X, y, predicted, split: str, split_id: int, refs: dict) -> dict:
+    wrong = predicted != y
+    return {
+        "type": "scatter",
+        "x": _f32(X[:, 0]),
+        "y": _f32(X[:, 1]),
+        "mode": "markers",
+        "name": f"{split} (ring = mistake)",
+        **refs,
+        "marker": {
+            "symbol": "circle" if split_id == 0 else "diamond",
+            "size": 7,
+            "color": _f32(y),
+            "colorscale": CLASS_COLOURS,
+            "cmin": 0,
+            "cmax": 1,
+            "line": _ring(wrong),
+        },
+        "customdata": np.c_[np.full(len(y), split_id), np.arange(len(y)), y, predicted].astype(
+            np.int16
+        ),
+        "hovertemplate": f"{split} #%{{customdata[1]}}: class %{{customdata[2]}}, "
+        "predicted %{customdata[3]}<extra></extra>",
+    }
 
 
 def gallery_figure(
     images: np.ndarray, prob: np.ndarray, y: np.ndarray, indices: np.ndarray, columns: int = 8
 ) -> go.Figure:
-    """Test images with p(object) printed under each; mistakes framed in red.
+    """Test images with p(object) printed under each; mistakes framed in red and marked ✗.
 
     images (m, h, w); prob (m,) the predicted probability of class 1; y (m,) true classes;
     indices (m,) their rows in the test set (carried as customdata [1, row] for picking).
@@ -323,108 +425,135 @@ def gallery_figure(
     m, h, w = images.shape
     pitch_x, pitch_y = w + 2, h + 4  # room for a frame and a caption
     rows = -(-m // columns)
-    canvas = np.full((rows * pitch_y, columns * pitch_x), np.nan, dtype=np.float32)
-    centres, shapes = [], []
-    for i, image in enumerate(images):
-        r, c = divmod(i, columns)
-        top, left = r * pitch_y + 1, c * pitch_x + 1
-        canvas[top : top + h, left : left + w] = image
-        centres.append((left + (w - 1) / 2, top + (h - 1) / 2, top + h + 1.2))
-        if (prob[i] > 0.5) != bool(y[i]):
-            shapes.append(_frame(left - 1, top - 1, left + w, top + h))
+    canvas = np.full((rows * pitch_y, columns * pitch_x), 255, dtype=np.uint8)  # white gaps
+    r, c = np.divmod(np.arange(m), columns)
+    tops, lefts = r * pitch_y + 1, c * pitch_x + 1
     low, high = np.percentile(images, [1, 99.5])
-    fig = go.Figure(
-        go.Heatmap(
-            z=canvas,
-            colorscale=GRAYS,
-            zmin=low,
-            zmax=high,
-            showscale=False,
-            hoverinfo="skip",
-        )
+    # Grey levels 0 … 250 are plenty for the eye and send a quarter of float32's bytes.
+    levels = np.clip((images - low) / max(high - low, 1e-12) * 250, 0, 250).astype(np.uint8)
+    for image, top, left in zip(levels, tops, lefts, strict=True):
+        canvas[top : top + h, left : left + w] = image
+    wrong = (prob > 0.5) != y.astype(bool)
+    layout, refs = _single_axes(
+        int(20 + 470 * rows * pitch_y / (columns * pitch_x)),
+        top=10,
+        bottom=10,
+        xaxis={"visible": False},
+        yaxis={"visible": False, "autorange": "reversed", "scaleanchor": "x"},
     )
-    fig.add_trace(_gallery_points(np.array(centres), prob, y, indices))
-    fig.update_layout(shapes=shapes)
-    fig.update_yaxes(autorange="reversed", visible=False, scaleanchor="x")
-    fig.update_xaxes(visible=False)
-    fig = base_layout(fig, "", int(60 + 460 * rows * pitch_y / (columns * pitch_x)), top=10)
-    fig.update_layout(showlegend=False)
-    return fig
+    layout["margin"]["l"] = 10
+    layout["shapes"] = [
+        _frame(left, top, w, h) for left, top in zip(lefts[wrong], tops[wrong], strict=True)
+    ]
+    data = [
+        {
+            "type": "heatmap",
+            "z": canvas,
+            "colorscale": GRAYS,
+            "zmin": 0,
+            "zmax": 255,
+            "showscale": False,
+            "hoverinfo": "skip",
+            **refs,
+        }
+    ]
+    centres = np.c_[lefts + (w - 1) / 2, tops + h + 1.2]
+    data.append(_gallery_points(centres, prob, y, indices, wrong, refs))
+    return figure(data, layout)
 
 
-def _frame(x0: float, y0: float, x1: float, y1: float) -> dict:
+def _frame(left: float, top: float, w: int, h: int) -> dict:
     return {
         "type": "rect",
-        "x0": x0 - 0.5,
-        "y0": y0 - 0.5,
-        "x1": x1 + 0.5,
-        "y1": y1 + 0.5,
+        "x0": left - 1,
+        "y0": top - 1,
+        "x1": left + w,
+        "y1": top + h,
         "line": {"color": MISTAKE_COLOUR, "width": 3},
     }
 
 
-def _gallery_points(centres: np.ndarray, prob: np.ndarray, y: np.ndarray, indices: np.ndarray):
-    wrong = (prob > 0.5) != y.astype(bool)
+def _gallery_points(centres, prob, y, indices, wrong, refs: dict) -> dict:
     captions = [f"{'✗ ' if bad else ''}p={p:.2f}" for p, bad in zip(prob, wrong, strict=True)]
-    return go.Scatter(
-        x=centres[:, 0],
-        y=centres[:, 2],
-        mode="markers+text",
-        text=captions,
-        textposition="middle center",
-        textfont={"size": 11, "color": np.where(wrong, MISTAKE_COLOUR, "#111111").tolist()},
-        marker={"size": 26, "color": "rgba(0,0,0,0)", "symbol": "square"},
-        customdata=np.c_[np.ones(len(y)), indices, y, prob],
-        hovertemplate="test #%{customdata[1]}: label %{customdata[2]}, "
+    return {
+        "type": "scatter",
+        "x": _f32(centres[:, 0]),
+        "y": _f32(centres[:, 1]),
+        **refs,
+        "mode": "markers+text",
+        "text": captions,
+        "textposition": "middle center",
+        "textfont": {"size": 11, "color": np.where(wrong, MISTAKE_COLOUR, "#111111").tolist()},
+        "marker": {"size": 28, "color": "rgba(0,0,0,0)", "symbol": "square"},
+        "customdata": np.c_[np.ones(len(y)), indices, y, prob].astype(np.float32),
+        "hovertemplate": "test #%{customdata[1]}: label %{customdata[2]}, "
         "p(object) = %{customdata[3]:.3f}<br>click to inspect<extra></extra>",
-    )
+    }
 
 
-def strip_figure(prob: np.ndarray, y: np.ndarray, height: int = 320) -> go.Figure:
+def strip_figure(prob: np.ndarray, y: np.ndarray, height: int = 340) -> go.Figure:
     """Every test example's p(class 1), sorted, coloured by its true class; threshold at 0.5.
 
     prob (n,), y (n,). For data that is neither 2-D nor an image. customdata [1, test row].
     """
     order = np.argsort(prob, kind="stable")
     wrong = (prob[order] > 0.5) != y[order].astype(bool)
-    fig = go.Figure(
-        go.Scatter(
-            x=np.arange(len(order)),
-            y=_f32(prob[order]),
-            mode="markers",
-            name="test examples",
-            marker={
-                "color": [CLASS_COLOURS[int(c) % 2] for c in y[order]],
+    layout, refs = _single_axes(
+        height,
+        top=20,
+        bottom=50,
+        xaxis={"title": {"text": "test examples, sorted by p (ring = mistake)"}},
+        yaxis={"title": {"text": "p(class 1)"}, "range": [-0.03, 1.03]},
+    )
+    layout["shapes"] = [
+        {
+            "type": "line",
+            "xref": "paper",
+            "x0": 0,
+            "x1": 1,
+            "y0": 0.5,
+            "y1": 0.5,
+            "line": {"dash": "dash", "color": "#444444"},
+        }
+    ]
+    data = [
+        {
+            "type": "scatter",
+            "x": np.arange(len(order), dtype=np.float32),
+            "y": _f32(prob[order]),
+            "mode": "markers",
+            **refs,
+            "marker": {
+                "color": _f32(y[order]),
+                "colorscale": CLASS_COLOURS,
+                "cmin": 0,
+                "cmax": 1,
                 "size": 7,
-                "line": {
-                    "color": np.where(wrong, "#000", "#fff").tolist(),
-                    "width": np.where(wrong, 2.0, 0.5).tolist(),
-                },
+                "line": _ring(wrong),
             },
-            customdata=np.c_[np.ones(len(order)), order, y[order]],
-            hovertemplate="test #%{customdata[1]}: class %{customdata[2]}, "
+            "customdata": np.c_[np.ones(len(order)), order, y[order]].astype(np.int16),
+            "hovertemplate": "test #%{customdata[1]}: class %{customdata[2]}, "
             "p(class 1) = %{y:.3f}<extra></extra>",
-        )
-    )
-    fig.add_hline(y=0.5, line_dash="dash", line_color="#444")
-    fig.update_xaxes(title_text="test examples, sorted by p (ring = mistake)")
-    fig.update_yaxes(title_text="p(class 1)", range=[-0.03, 1.03])
-    return base_layout(fig, "", height, top=20)
+        }
+    ]
+    return figure(data, layout)
 
 
-def _bars(values: np.ndarray, labels: Sequence[str], name: str) -> go.Bar:
+def _bars(values: np.ndarray, labels: Sequence[str], name: str, refs: dict) -> dict:
     values = _f32(values)
-    return go.Bar(
-        x=list(labels),
-        y=values,
-        name=name,
-        showlegend=False,
-        marker_color=[POSITIVE_COLOUR if v >= 0 else NEGATIVE_COLOUR for v in values],
-        text=[f"{v:.3g}" for v in values] if len(values) <= 12 else None,
-        textposition="outside",
-        cliponaxis=False,
-        hovertemplate=f"{name} %{{x}}: %{{y:.4g}}<extra></extra>",
-    )
+    trace = {
+        "type": "bar",
+        "x": list(labels),
+        "y": values,
+        "name": name,
+        **refs,
+        "marker": {"color": np.where(values >= 0, POSITIVE_COLOUR, NEGATIVE_COLOUR).tolist()},
+        "hovertemplate": f"{name} %{{x}}: %{{y:.4g}}<extra></extra>",
+        "cliponaxis": False,
+    }
+    if len(values) <= 12:
+        trace.update(text=[f"{v:.3g}" for v in values.tolist()], textposition="outside")
+    return trace
 
 
 def inspector_figure(
@@ -440,50 +569,53 @@ def inspector_figure(
     """One example's trace: h (H,), z, p and its target y (k,), J (k, k), δ = ∂L/∂z (k,) and
     the outer product δ hᵀ (k, H) that this example adds to ∂L/∂W2."""
     k, H = outer.shape
-    outs, units = [f"z{i}" for i in range(k)], [f"{hidden_name}{j}" for j in range(H)]
+    outs, ps = [f"z{i}" for i in range(k)], [f"p{i}" for i in range(k)]
+    units = [f"{hidden_name}{j}" for j in range(H)]
+    layout = _layout(560, top=30, bottom=40, left=40, right=70)
     titles = (
         f"{hidden_name}: input to the output layer",
         "logits z",
-        "p (bars) and target y (◆)",
+        "p (bars), target y (◆)",
         "Jacobian ∂p/∂z",
         "δ = ∂L/∂z",
-        "δ hᵀ → ∂L/∂W2 for this example",
+        "δ hᵀ: this example's ∂L/∂W2",
     )
-    fig = make_subplots(
-        rows=2, cols=3, subplot_titles=titles, vertical_spacing=0.2, horizontal_spacing=0.09
-    )
-    fig.add_trace(_bars(hidden, units, hidden_name), 1, 1)
-    fig.add_trace(_bars(logits, outs, "z"), 1, 2)
-    fig.add_trace(_bars(probs, [f"p{i}" for i in range(k)], "p"), 1, 3)
-    fig.add_trace(
-        go.Scatter(
-            x=[f"p{i}" for i in range(k)],
-            y=_f32(target),
-            mode="markers",
-            showlegend=False,
-            marker={"symbol": "diamond", "size": 11, "color": "#111"},
-            name="y",
-            hovertemplate="target y for %{x}: %{y}<extra></extra>",
-        ),
-        1,
-        3,
-    )
-    fig.update_yaxes(range=[0, 1.15], row=1, col=3)
-    fig.add_trace(
-        _panel_trace(Panel(jacobian, "", outs, [f"p{i}" for i in range(k)], "∂p/∂z"), "coloraxis"),
-        2,
-        1,
-    )
-    fig.add_trace(_bars(dL_dz, outs, "δ"), 2, 2)
-    fig.add_trace(_panel_trace(Panel(outer, "", units, outs, "δhᵀ"), "coloraxis2"), 2, 3)
-    for col in (1, 3):
-        fig.update_yaxes(autorange="reversed", type="category", row=2, col=col)
-        fig.update_xaxes(type="category", row=2, col=col)
-    fig.update_layout(
-        coloraxis=_colour_axis(nice_limit(jacobian), "∂p/∂z", fig.layout.xaxis4.domain[1]),
-        coloraxis2=_colour_axis(nice_limit(outer), "δhᵀ", fig.layout.xaxis6.domain[1]),
-    )
-    fig.update_layout(
-        coloraxis_colorbar={"len": 0.4, "y": 0.2}, coloraxis2_colorbar={"len": 0.4, "y": 0.2}
-    )
-    return base_layout(fig, "", 560, top=40)
+    cols, rows = _domains([1, 0.7, 0.7], 0.08), _domains([1, 1], 0.2)[::-1]
+    refs = [
+        _subplot(
+            layout, 3 * r + c + 1, cols[c], rows[r], titles[3 * r + c], **_inspector_axes(r, c)
+        )
+        for r in range(2)
+        for c in range(3)
+    ]
+    layout["yaxis3"].update(range=[0, 1.2])
+    data = [
+        _bars(hidden, units, hidden_name, refs[0]),
+        _bars(logits, outs, "z", refs[1]),
+        _bars(probs, ps, "p", refs[2]),
+        {
+            "type": "scatter",
+            "x": ps,
+            "y": _f32(target),
+            "mode": "markers",
+            "name": "y",
+            "marker": {"symbol": "diamond", "size": 11, "color": "#111111"},
+            **refs[2],
+            "hovertemplate": "target y for %{x}: %{y}<extra></extra>",
+        },
+        _heatmap(Panel(jacobian, "", outs, ps, "∂p/∂z"), "coloraxis", refs[3]),
+        _bars(dL_dz, outs, "δ", refs[4]),
+        _heatmap(Panel(outer, "", units, outs, "δhᵀ"), "coloraxis2", refs[5]),
+    ]
+    layout["coloraxis"] = _colour_axis(nice_limit(jacobian), "∂p/∂z", cols[0][1] + 0.005, 0.2, 0.4)
+    layout["coloraxis2"] = _colour_axis(nice_limit(outer), "δhᵀ", 1.01, 0.2, 0.4)
+    return figure(data, layout)
+
+
+def _inspector_axes(row: int, col: int) -> dict:
+    if row == 1 and col != 1:  # the two heatmaps
+        return {
+            "xaxis": {"type": "category"},
+            "yaxis": {"type": "category", "autorange": "reversed"},
+        }
+    return {"xaxis": {"type": "category"}, "yaxis": {"zeroline": True, "zerolinecolor": "#444444"}}

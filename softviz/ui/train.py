@@ -18,7 +18,7 @@ from softviz.figures import train as figs
 from softviz.settings import Settings
 from softviz.training import Trainer, data_seed, output_gradient_by_class, training_changes
 from softviz.ui import controls, inspector, playback
-from softviz.ui.common import chart, write_query
+from softviz.ui.common import write_query
 
 KEY = "train"
 CONTROLS = "ctl"
@@ -108,6 +108,13 @@ def metrics_ui(trainer: Trainer) -> None:
         )
 
 
+def chart(fig, key: str) -> None:
+    """Show a figure at full width; while playing as a static image (no hover or zoom
+    layers), which lets the browser redraw every frame much faster."""
+    config = {"displaylogo": False, "staticPlot": playback.is_playing(KEY)}
+    st.plotly_chart(fig, width="stretch", key=key, config=config)
+
+
 def views(trainer: Trainer) -> None:
     """Everything that changes with each step (drawn inside the playback fragment)."""
     playing = playback.is_playing(KEY)
@@ -168,30 +175,34 @@ def _output_layer_ui(trainer: Trainer) -> None:
             f"{np.array2string(trace.grads['b2'], precision=3)}."
         )
         return
-    inputs = _input_labels(trainer) + ["bias"]
-    outs = _output_labels(k)
+    inputs, outs = _input_labels(trainer), _output_labels(k)
+    grad_b = trace.grads["b2"]
     panels = [
         figs.Panel(
-            np.c_[trace.grads["W2"], trace.grads["b2"]],
-            "∂L/∂W2 | ∂L/∂b2, batch mean",
-            inputs,
-            outs,
-            "∂L/∂W2",
+            trace.grads["W2"], "∂L/∂W2, batch mean", inputs, _with(outs, "∂L/∂b", grad_b), "∂L/∂W2"
         )
     ]
-    split = output_gradient_by_class(trace)
-    for c, values in split.items():
+    for c, values in output_gradient_by_class(trace).items():
         labels = [f"t={c}: {o}{' ★' if _is_target(c, i, k) else ''}" for i, o in enumerate(outs)]
         panels.append(
             figs.Panel(
-                values, f"… over the batch's class-{c} examples only", inputs, labels, "∂L/∂W2"
+                values[:, :-1],
+                f"… over the batch's class-{c} examples only",
+                inputs,
+                _with(labels, "∂L/∂b", values[:, -1]),
+                "∂L/∂W2",
             )
         )
     panels.append(
-        figs.Panel(np.c_[params["W2"], params["b2"]], "Weights W2 | b2", inputs, outs, "W2")
+        figs.Panel(params["W2"], "Weights W2", inputs, _with(outs, "b", params["b2"]), "W2")
     )
     chart(figs.heatmap_stack(panels), "train_output_layer")
     st.caption(OUTPUT_CAPTION)
+
+
+def _with(labels: list[str], name: str, values: np.ndarray) -> list[str]:
+    """Row labels that also carry each row's bias value (biases have their own scale)."""
+    return [f"{label} · {name} {v:+.3f}" for label, v in zip(labels, values, strict=True)]
 
 
 OUTPUT_CAPTION = (
