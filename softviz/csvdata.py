@@ -104,19 +104,19 @@ def decode(raw: bytes) -> str:
 
 
 def detect_delimiter(text: str) -> str:
-    """The delimiter that splits the first lines into the most columns, the same on each line."""
+    """The delimiter that splits the header into the most columns (at least two), provided
+    most of the first lines agree with the header (a stray short row is reported later)."""
     sample = [line for line in text.splitlines()[:_SNIFF_LINES] if line.strip()]
     best, best_width = None, 1
     for delimiter in DELIMITERS:
-        widths = {len(row) for row in csv.reader(sample, delimiter=delimiter)}
-        width = min(widths, default=0)
-        if len(widths) == 1 and width > best_width:
-            best, best_width = delimiter, width
+        widths = [len(row) for row in csv.reader(sample, delimiter=delimiter)]
+        agree = sum(width == widths[0] for width in widths) if widths else 0
+        if widths and widths[0] > best_width and agree * 2 > len(widths):
+            best, best_width = delimiter, widths[0]
     if best is None:
         raise CsvError(
-            "Could not find the delimiter: the file needs at least two columns (features and "
-            "a label) separated by commas, semicolons, tabs or vertical bars, with the same "
-            "number of cells on every line."
+            "Could not find the delimiter: the file needs a header and at least two columns "
+            "(features and a label) separated by commas, semicolons, tabs or vertical bars."
         )
     return best
 
