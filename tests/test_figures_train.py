@@ -77,7 +77,7 @@ def test_gallery_frames_exactly_the_mistakes():
     y = np.array([1, 1, 0, 0])
     fig = figs.gallery_figure(RNG.random((4, 10, 10)), prob, y, np.arange(4))
     assert len(fig.layout.shapes) == 2
-    captions = fig.data[1].text
+    captions = fig.data[2].text
     assert captions[1].startswith("✗") and captions[2].startswith("✗")
     assert not captions[0].startswith("✗")
 

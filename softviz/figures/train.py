@@ -457,8 +457,8 @@ def gallery_figure(
             **refs,
         }
     ]
-    centres = np.c_[lefts + (w - 1) / 2, tops + h + 1.2]
-    data.append(_gallery_points(centres, prob, y, indices, wrong, refs))
+    centres = np.c_[lefts + (w - 1) / 2, tops + (h - 1) / 2, tops + h + 1.2]
+    data.extend(_gallery_points(centres, prob, y, indices, wrong, refs))
     return figure(data, layout)
 
 
@@ -473,22 +473,32 @@ def _frame(left: float, top: float, w: int, h: int) -> dict:
     }
 
 
-def _gallery_points(centres, prob, y, indices, wrong, refs: dict) -> dict:
+def _gallery_points(centres, prob, y, indices, wrong, refs: dict) -> list[dict]:
+    """An invisible marker over each image (hover, click to pick) and its caption below."""
     captions = [f"{'✗ ' if bad else ''}p={p:.2f}" for p, bad in zip(prob, wrong, strict=True)]
-    return {
+    picks = {
         "type": "scatter",
         "x": _f32(centres[:, 0]),
         "y": _f32(centres[:, 1]),
         **refs,
-        "mode": "markers+text",
-        "text": captions,
-        "textposition": "middle center",
-        "textfont": {"size": 11, "color": np.where(wrong, MISTAKE_COLOUR, "#111111").tolist()},
-        "marker": {"size": 28, "color": "rgba(0,0,0,0)", "symbol": "square"},
+        "mode": "markers",
+        "marker": {"size": 36, "color": "rgba(0,0,0,0)", "symbol": "square"},
         "customdata": np.c_[np.ones(len(y)), indices, y, prob].astype(np.float32),
         "hovertemplate": "test #%{customdata[1]}: label %{customdata[2]}, "
         "p(object) = %{customdata[3]:.3f}<br>click to inspect<extra></extra>",
     }
+    text = {
+        "type": "scatter",
+        "x": _f32(centres[:, 0]),
+        "y": _f32(centres[:, 2]),
+        **refs,
+        "mode": "text",
+        "text": captions,
+        "textposition": "middle center",
+        "hoverinfo": "skip",
+        "textfont": {"size": 11, "color": np.where(wrong, MISTAKE_COLOUR, "#111111").tolist()},
+    }
+    return [picks, text]
 
 
 def strip_figure(prob: np.ndarray, y: np.ndarray, height: int = 340) -> go.Figure:

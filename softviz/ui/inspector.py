@@ -27,23 +27,32 @@ def _keys(key: str) -> tuple[str, str, str]:
     return f"{key}_inspect_split", f"{key}_inspect_index", f"{key}_inspect_applied"
 
 
+def _pick(point: dict) -> tuple[int, int] | None:
+    """(split id, row) from a selected point's customdata: a list, or an {index: value} object
+    when the browser sends a typed-array row; None for points without one (the surface)."""
+    data = point.get("customdata")
+    if isinstance(data, dict):
+        data = [data.get(str(i), data.get(i)) for i in range(2)]
+    try:
+        split, row = int(data[0]), int(data[1])
+    except (TypeError, ValueError, IndexError, KeyError):
+        return None
+    return (split, row) if split in (0, 1) and row >= 0 else None
+
+
 def take_pick(key: str, event) -> None:
     """Point the inspector at the example clicked in a chart (customdata [split, row]).
 
     Applied once per new click, so the number input stays free to change afterwards.
     """
     split_key, index_key, applied_key = _keys(key)
-    points = [
-        p
-        for p in (event or {}).get("selection", {}).get("points", [])
-        if len(p.get("customdata") or []) >= 2
-    ]
-    pick = (int(points[0]["customdata"][0]), int(points[0]["customdata"][1])) if points else None
-    if pick is None or pick == st.session_state.get(applied_key):
+    points = (event or {}).get("selection", {}).get("points", [])
+    picks = [p for p in map(_pick, points) if p is not None]
+    if not picks or picks[0] == st.session_state.get(applied_key):
         return
-    st.session_state[applied_key] = pick
-    st.session_state[split_key] = SPLITS[pick[0]]
-    st.session_state[index_key] = pick[1]
+    st.session_state[applied_key] = picks[0]
+    st.session_state[split_key] = SPLITS[picks[0][0]]
+    st.session_state[index_key] = picks[0][1]
 
 
 def gallery_order(key: str, trainer: Trainer, prob: np.ndarray) -> np.ndarray:

@@ -119,8 +119,9 @@ def views(trainer: Trainer) -> None:
     """Everything that changes with each step (drawn inside the playback fragment)."""
     playing = playback.is_playing(KEY)
     metrics_ui(trainer)
-    if trainer.diverged:
-        st.error(trainer.diverged, icon="🛑")
+    with st.container():
+        if trainer.diverged:
+            st.error(trainer.diverged, icon="🛑")
     if trainer.last_trace is None:
         return
     _curves_ui(trainer)
@@ -333,11 +334,12 @@ def render() -> None:
     """The /train page."""
     st.title("Training lab")
     st.caption(INTRO)
-    settings = controls.settings_ui(controls.url_settings(CONTROLS), key=CONTROLS, csv=True)
-    write_query(settings)
-    data, token = data_for(settings)
-    if data is None:
+    with st.container():  # notes come and go inside; the views below keep their place
+        settings = controls.settings_ui(controls.url_settings(CONTROLS), key=CONTROLS, csv=True)
+        write_query(settings)
+        data, token = data_for(settings)
+        trainer = None if data is None else trainer_for(settings, data, token)
+    if trainer is None:
         return
-    trainer = trainer_for(settings, data, token)
     playback.buttons_ui(KEY, trainer, lambda: reset(settings, data, token))
     playback.live_views(KEY, trainer, views, settings.speed)
