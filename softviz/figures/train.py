@@ -216,7 +216,7 @@ def _heatmap(panel: Panel, axis: str, refs: dict) -> dict:
         **refs,
         "hovertemplate": f"%{{y}}, %{{x}}<br>{panel.group} = %{{z:.4g}}<extra></extra>",
     }
-    if values.shape[0] <= 10 and values.shape[1] <= 10:
+    if values.shape[0] <= 10 and values.shape[1] <= 6:  # room to print each value
         trace.update(
             text=[[f"{v:.2g}" for v in row] for row in values.tolist()],
             texttemplate="%{text}",
@@ -590,7 +590,7 @@ def inspector_figure(
         "δ = ∂L/∂z",
         "δ hᵀ: this example's ∂L/∂W2",
     )
-    cols, rows = _domains([1, 0.7, 0.7], 0.08), _domains([1, 1], 0.2)[::-1]
+    cols, rows = [(0, 0.32), (0.47, 0.68), (0.78, 0.96)], _domains([1, 1], 0.2)[::-1]
     refs = [
         _subplot(
             layout, 3 * r + c + 1, cols[c], rows[r], titles[3 * r + c], **_inspector_axes(r, c)

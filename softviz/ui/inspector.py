@@ -115,7 +115,8 @@ def _input_ui(trainer: Trainer, trace: Trace, split: str, index: int) -> None:
         chart(_image_figure(trace.X[0].reshape(data.image_shape)), "train_inspect_input")
     else:
         names = list(data.feature_names) or [f"x{j}" for j in range(data.n_features)]
-        st.dataframe({"feature": names, "value": trace.X[0]}, hide_index=True, height=200)
+        height = min(36 * (len(names) + 1) + 3, 320)
+        st.dataframe({"feature": names, "value": trace.X[0]}, hide_index=True, height=height)
     predicted = int(trainer.net.predict(trace.X)[0])
     verdict = "correct" if predicted == t else "wrong"
     st.markdown(
@@ -179,12 +180,12 @@ def _jacobian_latex(head: str, jacobian: np.ndarray, temperature: float) -> str:
     return rf"J = \frac{{\partial p}}{{\partial z}} = {form}{scale} = {numbers}"
 
 
-def _delta_latex(loss: str, p, y, jacobian, delta, temperature: float) -> str:
+def _delta_latex(loss: str, p, y, delta, temperature: float) -> str:
     lhs = r"\delta = \frac{\partial L}{\partial z}"
     if loss == "mse":
         return rf"{lhs} = J^\top (p - y) = J^\top {_vec(p - y)} = {_vec(delta)}"
     scale = "/T" if temperature != 1 else ""
-    return rf"{lhs} = (p - y){scale} = ({_vec(p)} - {_vec(y)}){scale} = {_vec(delta)}"
+    return rf"{lhs} = (p - y){scale} = {_vec(delta)}"
 
 
 def _rows_markdown(delta: np.ndarray, lr: float, name: str) -> str:
@@ -214,7 +215,7 @@ def _formulas_ui(trainer: Trainer, trace: Trace) -> None:
     st.latex(rf"p = {head}(z{'/T' if T != 1 else ''}) = {_vec(p)}, \qquad y = {_vec(y)}")
     st.latex(_loss_latex(net.loss, p, y, trace.loss))
     st.latex(_jacobian_latex(net.head, jacobian, T))
-    st.latex(_delta_latex(net.loss, p, y, jacobian, delta, T))
+    st.latex(_delta_latex(net.loss, p, y, delta, T))
     st.latex(
         rf"\frac{{\partial L}}{{\partial W_2}} = \delta\, {name}^\top"
         rf" \quad(\text{{row }}k = \delta_k\, {name}^\top)"

@@ -160,8 +160,8 @@ def _curves_ui(trainer: Trainer) -> None:
 
 def _output_labels(k: int) -> list[str]:
     if k == 1:
-        return ["z0 (object)"]
-    return ["z0 (no object)", "z1 (object)"] if k == 2 else [f"z{i}" for i in range(k)]
+        return ["z0 (obj)"]
+    return ["z0 (no)", "z1 (obj)"] if k == 2 else [f"z{i}" for i in range(k)]
 
 
 def _output_layer_ui(trainer: Trainer) -> None:
@@ -180,17 +180,17 @@ def _output_layer_ui(trainer: Trainer) -> None:
     grad_b = trace.grads["b2"]
     panels = [
         figs.Panel(
-            trace.grads["W2"], "∂L/∂W2, batch mean", inputs, _with(outs, "∂L/∂b", grad_b), "∂L/∂W2"
+            trace.grads["W2"], "∂L/∂W2, batch mean", inputs, _with(outs, "∂b", grad_b), "∂L/∂W2"
         )
     ]
     for c, values in output_gradient_by_class(trace).items():
-        labels = [f"t={c}: {o}{' ★' if _is_target(c, i, k) else ''}" for i, o in enumerate(outs)]
+        labels = [f"t={c} {o}{'★' if _is_target(c, i, k) else ''}" for i, o in enumerate(outs)]
         panels.append(
             figs.Panel(
                 values[:, :-1],
                 f"… over the batch's class-{c} examples only",
                 inputs,
-                _with(labels, "∂L/∂b", values[:, -1]),
+                _with(labels, "∂b", values[:, -1]),
                 "∂L/∂W2",
             )
         )
@@ -203,14 +203,15 @@ def _output_layer_ui(trainer: Trainer) -> None:
 
 def _with(labels: list[str], name: str, values: np.ndarray) -> list[str]:
     """Row labels that also carry each row's bias value (biases have their own scale)."""
-    return [f"{label} · {name} {v:+.3f}" for label, v in zip(labels, values, strict=True)]
+    return [f"{label} {name}{v:+.3f}" for label, v in zip(labels, values, strict=True)]
 
 
 OUTPUT_CAPTION = (
     "Row k of ∂L/∂W2 is δ_k·h with δ = ∂L/∂z (= p − y for cross-entropy). Split by true class, "
-    "the target's row (★) has δ < 0: with h ≥ 0 it is blue, and SGD pulls that row toward h. "
-    "Every other row has δ = p_k > 0: red, pushed away in proportion to its probability — "
-    "the “negative reinforcement” the label sends to the wrong outputs."
+    "the target's row (★) has δ < 0: where h ≥ 0 (ReLU or sigmoid units) it is blue, and SGD "
+    "pulls that row toward h. Every other row has δ = p_k > 0: red, pushed away in proportion "
+    "to its probability — the “negative reinforcement” the label sends to the wrong outputs. "
+    "Each row label ends with its bias gradient ∂b (or bias b), which has a scale of its own."
 )
 
 
