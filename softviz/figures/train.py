@@ -334,12 +334,15 @@ def surface_figure(
     points: Mapping[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
     feature_names: Sequence[str] = ("x1", "x2"),
     height: int = 430,
+    compact: bool = False,
 ) -> go.Figure:
     """p(class 1) on a grid with the decision boundary p = 0.5 and the data on top.
 
     axis_x (g,), axis_y (g,), prob (g, g) with prob[i, j] at (axis_x[j], axis_y[i]);
     points: split name → (X (n, 2), y (n,), predicted (n,)). Mistakes get a thick black ring.
     Each point carries customdata [split (0 train, 1 test), row index, class, predicted].
+    compact=True (for Play, where nothing is hovered) sends p as 256 levels, a quarter of
+    the bytes, and drops the points' customdata.
     """
     layout, refs = _single_axes(
         height,
@@ -359,23 +362,34 @@ def surface_figure(
             "type": "contour",
             "x": _f32(axis_x),
             "y": _f32(axis_y),
-            "z": _f32(prob),
+            **_probability_surface(prob, compact),
             **refs,
             "colorscale": DIVERGING,
-            "zmin": 0,
-            "zmax": 1,
             "opacity": 0.85,
             "name": "p = 0.5",
-            "contours": {"start": 0.5, "end": 0.5, "size": 1, "coloring": "heatmap"},
             "line": {"color": "#111111", "width": 2},
             "showlegend": True,
-            "colorbar": {"title": {"text": "p(class 1)", "side": "right"}, "thickness": 10},
             "hovertemplate": "(%{x:.2f}, %{y:.2f})<br>p(class 1) = %{z:.3f}<extra></extra>",
         }
     ]
     for split_id, (split, (X, y, predicted)) in enumerate(points.items()):
         data.append(_points(X, y, predicted, split, split_id, refs))
+        if compact:
+            del data[-1]["customdata"]
     return figure(data, layout)
+
+
+def _probability_surface(prob: np.ndarray, compact: bool) -> dict:
+    """z, its range, the p = 0.5 contour and the colour bar: float32, or 256 levels."""
+    bar = {"title": {"text": "p(class 1)", "side": "right"}, "thickness": 10}
+    if not compact:
+        contours = {"start": 0.5, "end": 0.5, "size": 1, "coloring": "heatmap"}
+        return {"z": _f32(prob), "zmin": 0, "zmax": 1, "contours": contours, "colorbar": bar}
+    levels = np.rint(np.clip(prob, 0, 1) * 255).astype(np.uint8)
+    ticks = [0, 0.25, 0.5, 0.75, 1]
+    bar.update(tickvals=[t * 255 for t in ticks], ticktext=[f"{t:g}" for t in ticks])
+    contours = {"start": 127.5, "end": 127.5, "size": 1, "coloring": "heatmap"}
+    return {"z": levels, "zmin": 0, "zmax": 255, "contours": contours, "colorbar": bar}
 
 
 def _ring(wrong: np.ndarray) -> dict:

@@ -269,7 +269,7 @@ def _data_view_ui(trainer: Trainer, playing: bool) -> None:
         fig = _gallery(trainer)
     elif data.n_features == 2:
         st.subheader("Decision boundary and p(class 1)")
-        fig = _surface(trainer)
+        fig = _surface(trainer, compact=playing)
     else:
         st.subheader("Test predictions")
         fig = figs.strip_figure(_prob1(trainer, data.X_test), data.y_test)
@@ -314,7 +314,7 @@ def grid(low: tuple[float, float], high: tuple[float, float], size: int = GRID):
     return axis_x, axis_y, np.c_[xx.ravel(), yy.ravel()]
 
 
-def _surface(trainer: Trainer):
+def _surface(trainer: Trainer, compact: bool = False):
     data = trainer.data
     X = np.r_[data.X_train, data.X_test]
     pad = 0.1 * (X.max(axis=0) - X.min(axis=0)) + 1e-6
@@ -328,7 +328,8 @@ def _surface(trainer: Trainer):
     }.items():
         rows = np.arange(min(len(Xs), 500))
         shown[split] = (Xs[rows], ys[rows], trainer.net.predict(Xs[rows]))
-    return figs.surface_figure(axis_x, axis_y, prob, shown, data.feature_names or ("x1", "x2"))
+    names = data.feature_names or ("x1", "x2")
+    return figs.surface_figure(axis_x, axis_y, prob, shown, names, compact=compact)
 
 
 def render() -> None:
