@@ -144,6 +144,8 @@ def test_the_example_csv_trains_and_the_inspector_follows_the_pick():
     at = app()
     at.selectbox(key="ctl_dataset").set_value("csv").run()
     assert not at.exception and "Upload a CSV" in infos(at)
+    download = at.get("download_button")
+    assert download and "Download example" in download[0].proto.label
     at.button(key="ctl_csv_use_example").click().run()
     assert not at.exception and at.query_params["dataset"] == "csv"
     assert at.selectbox(key="ctl_csv_label").value == "passed"
@@ -201,6 +203,27 @@ def test_other_layouts_render(query):
     at = app(**query)
     at.button(key="train_step").click().run()
     assert not at.exception and steps_shown(at) == "1"
+
+
+SUBSET = """
+import streamlit as st
+from softviz.ui import controls
+from softviz.ui.common import write_query
+s = controls.settings_ui(controls.url_settings("cmp"), fields=("dataset", "lr"), key="cmp")
+write_query(s)
+st.write(f"{s.dataset} {s.lr} {s.hidden}")
+"""
+
+
+def test_the_sidebar_serves_a_subset_of_fields_under_another_key():
+    at = AppTest.from_string(SUBSET, default_timeout=30)
+    at.query_params["hidden"] = "4"
+    at.run()
+    assert not at.exception and len(at.sidebar.selectbox) == 1
+    assert [w.key for w in at.sidebar.number_input] == ["cmp_lr"]
+    at.number_input(key="cmp_lr").set_value(0.5).run()
+    assert at.markdown[0].value == "object 0.5 4"
+    assert at.query_params["lr"] == "0.5" and at.query_params["hidden"] == "4"
 
 
 def test_the_app_starts_on_the_landing_page():

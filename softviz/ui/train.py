@@ -16,7 +16,13 @@ import streamlit as st
 from softviz.datasets import Dataset, make_dataset
 from softviz.figures import train as figs
 from softviz.settings import Settings
-from softviz.training import Trainer, data_seed, output_gradient_by_class, training_changes
+from softviz.training import (
+    HISTORY_KEYS,
+    Trainer,
+    data_seed,
+    output_gradient_by_class,
+    training_changes,
+)
 from softviz.ui import controls, inspector, playback
 from softviz.ui.common import write_query
 
@@ -135,18 +141,10 @@ def views(trainer: Trainer) -> None:
 
 
 def _curves_ui(trainer: Trainer) -> None:
-    history = {
-        key: trainer.history.column(key)
-        for key in (
-            "step",
-            "train_loss",
-            "test_loss",
-            "train_acc",
-            "test_acc",
-            "norm_W1",
-            "norm_W2",
-        )
-    }
+    # Thin first: a long run has thousands of rows, the chart needs a few hundred.
+    rows = trainer.history.rows
+    kept = np.array([rows[i] for i in figs.thin(len(rows))], dtype=float)
+    history = dict(zip(HISTORY_KEYS, kept.T, strict=True))
     chart(figs.curves_figure(history), "train_curves")
     n_train, n_test = len(trainer.data.X_train), len(trainer.data.X_test)
     note = f"{n_train} training and {n_test} test examples"
