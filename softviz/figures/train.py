@@ -231,7 +231,7 @@ def heatmap_stack(panels: Sequence[Panel], row_px: int = 30, gap_px: int = 38) -
     heights = [row_px * len(p.y_labels) for p in panels]
     area = sum(heights) + gap_px * (len(panels) - 1)
     bottom = 24 + 6 * max(len(label) for label in panels[-1].x_labels)
-    layout = _layout(int(area + 26 + bottom), top=26, bottom=bottom, right=80)
+    layout = _layout(int(area + 26 + bottom), top=26, bottom=bottom, right=64)
     domains = _domains(heights[::-1], gap_px / area)[::-1]  # first panel on top
     groups = list(dict.fromkeys(p.group for p in panels))
     data = []

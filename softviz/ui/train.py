@@ -131,7 +131,7 @@ def views(trainer: Trainer) -> None:
     if trainer.last_trace is None:
         return
     _curves_ui(trainer)
-    left, right = st.columns(2, gap="medium")
+    left, right = st.columns([6, 5], gap="medium")
     with left:
         _output_layer_ui(trainer)
     with right:
@@ -182,7 +182,7 @@ def _output_layer_ui(trainer: Trainer) -> None:
         )
     ]
     for c, values in output_gradient_by_class(trace).items():
-        labels = [f"t={c} {o}{'★' if _is_target(c, i, k) else ''}" for i, o in enumerate(outs)]
+        labels = [f"t={c} z{i}{'★' if _is_target(c, i, k) else ''}" for i in range(k)]
         panels.append(
             figs.Panel(
                 values[:, :-1],
