@@ -20,7 +20,9 @@ from softviz.heads import HEADS
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything that defines a view. batch = 0 means the full training set."""
+    """Everything that defines a view. batch = 0 means the full training set; test is the
+    fraction of examples held out for testing; draw > 0 asks for another sample of the same
+    dataset (the "New data" button) without changing the seed of the initial weights."""
 
     dataset: str = "object"
     head: str = "softmax"
@@ -39,6 +41,8 @@ class Settings:
     n: int = 800
     init: float = 1.0
     speed: int = 1
+    test: float = 0.25
+    draw: int = 0
 
 
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -61,6 +65,8 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "n": (20, 5000),
     "init": (0.0, 5.0),
     "speed": (1, 50),
+    "test": (0.1, 0.5),
+    "draw": (0, 10**6),
 }
 DEFAULTS = Settings()
 _TYPES = {f.name: type(getattr(DEFAULTS, f.name)) for f in fields(Settings)}

@@ -63,3 +63,8 @@ def live_views(key: str, runner: Runner, views: Callable[[Runner], None], per_fr
 def is_playing(key: str) -> bool:
     """Whether the runner under `key` is currently playing."""
     return bool(st.session_state.get(_playing_key(key), False))
+
+
+def stop(key: str) -> None:
+    """Pause the runner under `key` (e.g. because the page replaced it with a new one)."""
+    st.session_state[_playing_key(key)] = False

@@ -1,0 +1,494 @@
+"""The sidebar: every setting as a widget, seeded from the URL, returning one Settings.
+
+    settings = settings_ui(url_settings(), key="ctl")              # the full training lab
+    settings = settings_ui(base, fields=("dataset", "lr"), key="cmp")   # a subset, elsewhere
+
+Widgets are keyed f"{key}_{field}" and seeded from the URL's settings on a session's first run
+(or when the URL changes under us); from then on the widgets are the truth and the page writes
+them back with softviz.ui.common.write_query. The user's own CSV is per-session data: the
+uploaded file is parsed here and kept in st.session_state, never in the URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import streamlit as st
+
+from softviz import csvdata
+from softviz.activations import ACTIVATIONS
+from softviz.datasets import DATASETS
+from softviz.settings import BOUNDS, Settings, from_query
+
+DATA_FIELDS = ("dataset", "noise", "n", "test", "seed", "draw")
+MODEL_FIELDS = ("hidden", "activation", "head", "k", "loss", "temperature", "init")
+OPTIMISER_FIELDS = ("lr", "batch", "momentum", "decay")
+PLAY_FIELDS = ("speed",)
+ALL_FIELDS = DATA_FIELDS + MODEL_FIELDS + OPTIMISER_FIELDS + PLAY_FIELDS
+CSV = "csv"
+DATASET_NAMES = {
+    "object": "object in image (10×10)",
+    "xor": "XOR",
+    "circles": "circles",
+    "gaussians": "two Gaussians",
+    "spiral": "spiral",
+    "moons": "moons",
+    CSV: "your own CSV",
+}
+LOSS_NAMES = {"ce": "cross-entropy", "mse": "mean squared error"}
+EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = ("exam_scores.csv", "parcel_scanner.csv")
+CSV_LINK_NOTE = (
+    "This link asked for an uploaded CSV dataset. An upload lives only in the browser session "
+    "that made it, so a link cannot carry it: showing the default dataset instead. Choose "
+    "“your own CSV” under Data to upload the file again."
+)
+
+
+def url_settings(key: str = "ctl") -> Settings:
+    """Settings from the URL, warnings shown. dataset=csv is kept only in the session that
+    chose it; a fresh session opening such a link falls back to the default, with a note."""
+    raw = {name: st.query_params.get_all(name) for name in st.query_params}
+    wants_csv = bool(raw.get("dataset")) and raw["dataset"][-1] == CSV
+    if wants_csv:
+        raw.pop("dataset")
+    settings, warnings = from_query(raw)
+    for message in warnings:
+        st.warning(message, icon="⚠️")
+    if wants_csv:
+        shown_before = st.session_state.get(f"{key}_shown")
+        if shown_before is not None and shown_before.dataset == CSV:
+            return replace(settings, dataset=CSV)
+        st.info(CSV_LINK_NOTE, icon="ℹ️")
+    return settings
+
+
+def _seed(base: Settings, fields: Sequence[str], key: str) -> None:
+    """Put the URL's values into the widgets on the first run, or when the URL changed."""
+    if st.session_state.get(f"{key}_shown") == base:
+        return
+    for name in fields:
+        st.session_state[f"{key}_{name}"] = getattr(base, name)
+
+
+def settings_ui(
+    base: Settings, fields: Sequence[str] = ALL_FIELDS, key: str = "ctl", csv: bool = False
+) -> Settings:
+    """Draw the sidebar widgets for `fields` (others keep base's values) and return Settings.
+
+    csv=True offers "your own CSV" among the datasets (then call csv_ui for the upload).
+    """
+    _seed(base, fields, key)
+    values = {}
+    with st.sidebar:
+        for title, group in SECTIONS:
+            chosen = [name for name in group if name in fields]
+            if chosen:
+                st.subheader(title)
+            for name in chosen:
+                values[name] = WIDGETS[name](key, csv)
+            if csv and title == "Data" and values.get("dataset") == CSV:
+                choice = csv_ui(key, replace(base, **values), values.get("seed", base.seed))
+                st.session_state[_w(key, "csv_choice")] = choice
+    settings = replace(base, **values)
+    st.session_state[f"{key}_shown"] = settings
+    return settings
+
+
+def _w(key: str, name: str) -> str:
+    return f"{key}_{name}"
+
+
+def _round(value: float) -> float:
+    # Widgets return binary fractions such as 0.30000000000000004; the URL wants 0.3.
+    return float(f"{value:.6g}")
+
+
+def _dataset(key: str, csv: bool) -> str:
+    options = DATASETS + ((CSV,) if csv else ())
+    if st.session_state.get(_w(key, "dataset")) not in options:
+        st.session_state[_w(key, "dataset")] = DATASETS[0]
+    return st.selectbox(
+        "Dataset",
+        options,
+        key=_w(key, "dataset"),
+        format_func=DATASET_NAMES.get,
+        help="Generated from the seed, or your own CSV file (features and a label column).",
+    )
+
+
+def _is_csv(key: str) -> bool:
+    return st.session_state.get(_w(key, "dataset")) == CSV
+
+
+def _noise(key: str, csv: bool) -> float:
+    value = st.slider(
+        "Noise",
+        *BOUNDS["noise"],
+        step=0.01,
+        key=_w(key, "noise"),
+        disabled=_is_csv(key),
+        help="Std of the noise added to every example.",
+    )
+    return _round(value)
+
+
+def _n(key: str, csv: bool) -> int:
+    low, high = map(int, BOUNDS["n"])
+    return int(
+        st.number_input(
+            "Number of examples",
+            low,
+            high,
+            step=100,
+            key=_w(key, "n"),
+            disabled=_is_csv(key),
+            help="Train and test together.",
+        )
+    )
+
+
+def _test(key: str, csv: bool) -> float:
+    value = st.slider(
+        "Test fraction",
+        *BOUNDS["test"],
+        step=0.05,
+        key=_w(key, "test"),
+        help="Share of the examples held out to measure test loss and accuracy.",
+    )
+    return _round(value)
+
+
+def _seed_widget(key: str, csv: bool) -> int:
+    low, high = map(int, BOUNDS["seed"])
+    return int(
+        st.number_input(
+            "Seed",
+            low,
+            high,
+            step=1,
+            key=_w(key, "seed"),
+            help="Seeds the data, the initial weights and the batches.",
+        )
+    )
+
+
+def _new_data(key: str) -> None:
+    st.session_state[_w(key, "draw")] = min(
+        st.session_state.get(_w(key, "draw"), 0) + 1, int(BOUNDS["draw"][1])
+    )
+
+
+def _draw(key: str, csv: bool) -> int:
+    left, right = st.columns([1, 1], vertical_alignment="center")
+    left.button(
+        "New data",
+        key=_w(key, "new_data"),
+        on_click=_new_data,
+        args=(key,),
+        disabled=_is_csv(key),
+        help="Draw another sample; the initial weights stay.",
+    )
+    draw = int(st.session_state.get(_w(key, "draw"), 0))
+    right.caption(f"sample #{draw}" if draw else "the seed's own sample")
+    return draw
+
+
+def _hidden(key: str, csv: bool) -> int:
+    low, high = map(int, BOUNDS["hidden"])
+    return int(
+        st.slider(
+            "Hidden units",
+            low,
+            high,
+            step=1,
+            key=_w(key, "hidden"),
+            help="0 = no hidden layer: the output layer sees the input.",
+        )
+    )
+
+
+def _activation(key: str, csv: bool) -> str:
+    return st.selectbox("Activation φ", tuple(ACTIVATIONS), key=_w(key, "activation"))
+
+
+def _fix_k(key: str) -> None:
+    # A softmax over one output is always 1: switching to softmax lifts K to 2 first.
+    if (
+        st.session_state.get(_w(key, "head")) == "softmax"
+        and st.session_state.get(_w(key, "k"), 2) < 2
+    ):
+        st.session_state[_w(key, "k")] = 2
+
+
+def _head(key: str, csv: bool) -> str:
+    return st.radio(
+        "Head",
+        ("softmax", "sigmoid"),
+        key=_w(key, "head"),
+        horizontal=True,
+        on_change=_fix_k,
+        args=(key,),
+    )
+
+
+def _k(key: str, csv: bool) -> int:
+    low = 2 if st.session_state.get(_w(key, "head")) == "softmax" else 1
+    _fix_k(key)
+    return int(
+        st.number_input(
+            "Outputs K",
+            low,
+            int(BOUNDS["k"][1]),
+            step=1,
+            key=_w(key, "k"),
+            help="Softmax needs K ≥ 2. A binary label becomes one-hot (1 − t, t) for K = 2, "
+            "or t itself for one sigmoid output.",
+        )
+    )
+
+
+def _loss(key: str, csv: bool) -> str:
+    return st.selectbox("Loss", tuple(LOSS_NAMES), key=_w(key, "loss"), format_func=LOSS_NAMES.get)
+
+
+def _temperature(key: str, csv: bool) -> float:
+    low, high = BOUNDS["temperature"]
+    return _round(
+        st.number_input(
+            "Temperature T",
+            low,
+            high,
+            step=0.1,
+            format="%g",
+            key=_w(key, "temperature"),
+            help="p = head(z / T).",
+        )
+    )
+
+
+def _init(key: str, csv: bool) -> float:
+    low, high = BOUNDS["init"]
+    return _round(
+        st.number_input(
+            "Initial weight scale",
+            low,
+            high,
+            step=0.1,
+            format="%g",
+            key=_w(key, "init"),
+            help="Weights start as N(0, (scale·gain)² / fan_in); 0 starts every weight at zero.",
+        )
+    )
+
+
+def _lr(key: str, csv: bool) -> float:
+    low, high = BOUNDS["lr"]
+    return _round(
+        st.number_input("Learning rate η", low, high, step=0.01, format="%g", key=_w(key, "lr"))
+    )
+
+
+def _batch(key: str, csv: bool) -> int:
+    low, high = map(int, BOUNDS["batch"])
+    return int(
+        st.number_input(
+            "Batch size",
+            low,
+            high,
+            step=16,
+            key=_w(key, "batch"),
+            help="0 = the full training set every step.",
+        )
+    )
+
+
+def _momentum(key: str, csv: bool) -> float:
+    return _round(st.slider("Momentum μ", *BOUNDS["momentum"], step=0.01, key=_w(key, "momentum")))
+
+
+def _decay(key: str, csv: bool) -> float:
+    low, high = BOUNDS["decay"]
+    return _round(
+        st.number_input(
+            "L2 weight decay λ",
+            low,
+            high,
+            step=0.001,
+            format="%g",
+            key=_w(key, "decay"),
+            help="Adds λ·W to every weight's gradient.",
+        )
+    )
+
+
+def _speed(key: str, csv: bool) -> int:
+    low, high = map(int, BOUNDS["speed"])
+    return int(
+        st.slider(
+            "Steps per frame (Play)",
+            low,
+            high,
+            step=1,
+            key=_w(key, "speed"),
+            help="A display option: changing it never restarts training.",
+        )
+    )
+
+
+Widget = Callable[[str, bool], object]
+WIDGETS: dict[str, Widget] = {
+    "dataset": _dataset,
+    "noise": _noise,
+    "n": _n,
+    "test": _test,
+    "seed": _seed_widget,
+    "draw": _draw,
+    "hidden": _hidden,
+    "activation": _activation,
+    "head": _head,
+    "k": _k,
+    "loss": _loss,
+    "temperature": _temperature,
+    "init": _init,
+    "lr": _lr,
+    "batch": _batch,
+    "momentum": _momentum,
+    "decay": _decay,
+    "speed": _speed,
+}
+SECTIONS = (
+    ("Data", DATA_FIELDS),
+    ("Model", MODEL_FIELDS),
+    ("Optimiser", OPTIMISER_FIELDS),
+    ("Play", PLAY_FIELDS),
+)
+
+
+@dataclass(frozen=True)
+class CsvChoice:
+    """An uploaded (or example) CSV turned into data: `token` changes whenever the file,
+    the label or the split does, so the page knows to restart training."""
+
+    data: csvdata.CsvData
+    name: str
+    token: str
+
+
+def _use_example(key: str) -> None:
+    name = st.session_state.get(_w(key, "csv_example"), EXAMPLES[0])
+    st.session_state[_w(key, "csv_source")] = (name, (EXAMPLES_DIR / name).read_bytes())
+    st.session_state[_w(key, "csv_name")] = name
+
+
+def _csv_source(key: str, uploaded) -> tuple[str, bytes] | None:
+    """The file in use: a new upload replaces an example and vice versa; clearing forgets it."""
+    source_key, seen_key = _w(key, "csv_source"), _w(key, "csv_seen_upload")
+    upload_id = uploaded.file_id if uploaded is not None else None
+    if upload_id != st.session_state.get(seen_key):
+        st.session_state[seen_key] = upload_id
+        st.session_state[source_key] = None
+        if uploaded is not None:
+            st.session_state[_w(key, "csv_name")] = uploaded.name
+            if uploaded.size > csvdata.MAX_BYTES:
+                raise csvdata.CsvError(
+                    f"The file is {uploaded.size / 1e6:.1f} MB; files up to "
+                    f"{csvdata.MAX_BYTES / 1e6:.0f} MB are accepted."
+                )
+            st.session_state[source_key] = (uploaded.name, uploaded.getvalue())
+    return st.session_state.get(source_key)
+
+
+def _cached(key: str, name: str, make: Callable[[], object], *parts: object) -> object:
+    """One value per session, remade only when `parts` change (the parsed table, the data)."""
+    slot = _w(key, name)
+    held = st.session_state.get(slot)
+    if held is None or held[0] != parts:
+        st.session_state[slot] = (parts, make())
+    return st.session_state[slot][1]
+
+
+def _label(key: str, table: csvdata.Table) -> str:
+    candidates = csvdata.label_candidates(table)
+    if not candidates:
+        raise csvdata.CsvError(
+            f"No column can be the label: a label needs 2 to {csvdata.MAX_CLASSES} distinct "
+            "values and no missing cells."
+        )
+    if st.session_state.get(_w(key, "csv_label")) not in candidates:
+        st.session_state[_w(key, "csv_label")] = csvdata.default_label(table)
+    return st.selectbox(
+        "Label column",
+        candidates,
+        key=_w(key, "csv_label"),
+        help="Every other column is a numeric feature.",
+    )
+
+
+def _example_buttons(key: str) -> None:
+    example = st.selectbox("Example file", EXAMPLES, key=_w(key, "csv_example"))
+    left, right = st.columns(2)
+    left.button("Use example", key=_w(key, "csv_use_example"), on_click=_use_example, args=(key,))
+    right.download_button(
+        "Download example",
+        (EXAMPLES_DIR / example).read_bytes(),
+        file_name=example,
+        mime="text/csv",
+        key=_w(key, "csv_download"),
+        on_click="ignore",
+    )
+
+
+def csv_choice(key: str) -> CsvChoice | None:
+    """The CSV data chosen in this session's sidebar under `key`, if any."""
+    return st.session_state.get(_w(key, "csv_choice"))
+
+
+def csv_ui(key: str, settings: Settings, seed: int) -> CsvChoice | None:
+    """The upload panel under Data: a file (or an example), its label column, a summary.
+
+    Returns the data, or None (with a message saying why) when there is nothing usable.
+    """
+    with st.sidebar:
+        uploaded = st.file_uploader(
+            "CSV file",
+            type=["csv", "txt", "tsv"],
+            key=_w(key, "csv_file"),
+            help=f"A header row, numeric feature columns and a label column; up to "
+            f"{csvdata.MAX_ROWS} rows, {csvdata.MAX_FEATURES} features and "
+            f"{csvdata.MAX_BYTES // 1_000_000} MB. Comma, semicolon, tab or | separated.",
+        )
+        _example_buttons(key)
+        try:
+            return _csv_choice(key, settings, seed, uploaded)
+        except csvdata.CsvError as err:
+            name = csvdata.safe_name(st.session_state.get(_w(key, "csv_name"), "file"))
+            st.error(f"Cannot use `{name}`: {err}", icon="🚫")
+            return None
+
+
+def _csv_choice(key: str, settings: Settings, seed: int, uploaded) -> CsvChoice | None:
+    source = _csv_source(key, uploaded)
+    if source is None:
+        st.caption("Upload a CSV file or use an example to train on your own data.")
+        return None
+    name, raw = source
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    table = _cached(key, "csv_table", lambda: csvdata.parse_csv(raw), digest)
+    label = _label(key, table)
+    parts = (digest, label, settings.test, seed)
+    data = _cached(key, "csv_data", lambda: csvdata.to_dataset(table, label, *parts[2:]), *parts)
+    st.caption(_summary(data, table))
+    return CsvChoice(data, name, "/".join(map(str, parts)))
+
+
+def _summary(data: csvdata.CsvData, table: csvdata.Table) -> str:
+    classes = ", ".join(f"{i} = `{csvdata.safe_name(c)}`" for i, c in enumerate(data.classes))
+    return (
+        f"{table.n_rows} rows ({csvdata.DELIMITER_NAMES[table.delimiter]}-separated), "
+        f"{data.dataset.n_features} features, standardised with the training split's mean and "
+        f"std. Classes: {classes}. A link cannot carry this file: it opens the default dataset."
+    )
