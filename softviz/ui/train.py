@@ -7,6 +7,7 @@ import streamlit as st
 from softviz.figures.common import heatmap
 from softviz.settings import Settings
 from softviz.training import Trainer
+from softviz.ui import presentation
 from softviz.ui.common import chart, query_settings, write_query
 
 
@@ -51,6 +52,7 @@ def render() -> None:
     """The /train page."""
     st.title("Training lab")
     settings = query_settings()
+    settings = presentation.apply_presentation(settings)
     write_query(settings)
     trainer = trainer_for(settings)
     controls_ui(trainer)
