@@ -29,9 +29,13 @@ def sample_images(n: int = 8, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 
 
 def sigmoid_curve(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """p = σ(z) and its slope dp/dz = p(1 − p), each shaped like z."""
-    p = heads.sigmoid(np.asarray(z, dtype=float))
-    return p, p * (1.0 - p)
+    """p = σ(z) and its slope dp/dz = p(1 − p), each shaped like z.
+
+    1 − p is computed as σ(−z), which keeps its precision where p rounds to 1.
+    """
+    z = np.asarray(z, dtype=float)
+    p = heads.sigmoid(z)
+    return p, p * heads.sigmoid(-z)
 
 
 def softmax_at(z: np.ndarray, temperatures: tuple[float, ...]) -> np.ndarray:
