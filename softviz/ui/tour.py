@@ -56,7 +56,7 @@ def _go(number: int) -> None:
 
 def navigation(number: int) -> None:
     """Back and Next (Page Up / Page Down, as a presentation clicker sends), and progress."""
-    back, progress, forward = st.columns([1, 4, 1], vertical_alignment="center")
+    back, progress, forward = st.columns([1, 2, 1], vertical_alignment="center")
     back.button("Back", key="tour_back", icon=":material/arrow_back:", on_click=_go,
                 args=(number - 1,), disabled=number == 1, shortcut="PageUp",
                 width="stretch")  # fmt: skip
