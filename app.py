@@ -6,4 +6,4 @@ from softviz.ui import hosting, pages
 
 st.set_page_config(page_title="softviz", layout="wide")
 hosting.replica_caption()
-st.navigation(pages.ALL).run()
+st.navigation(pages.all_pages()).run()

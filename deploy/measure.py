@@ -50,7 +50,8 @@ def start(workdir: Path) -> tuple[subprocess.Popen, dict]:
     script = str(ROOT / "deploy" / "run_replicas.py")
     command = [sys.executable, script, "--replicas", "1", "--port", str(port)]
     command += ["--replica-ports", str(replica), "--workdir", str(workdir)]
-    supervisor = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    log = open(workdir / "supervisor.log", "ab")  # noqa: SIM115 - closed with the process
+    supervisor = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     state_file = workdir / "state.json"
     for _ in range(600):
         if state_file.exists():
@@ -106,16 +107,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", default="1,10,20", help="comma-separated counts")
     parser.add_argument("--clicks", type=int, default=10, help="Step clicks per session")
+    parser.add_argument("--workdir", type=Path, help="keep logs here (default: a temp dir)")
     args = parser.parse_args()
     counts = [int(c) for c in args.sessions.split(",")]
-    with tempfile.TemporaryDirectory(prefix="softviz-measure-") as tmp:
-        supervisor, state = start(Path(tmp))
-        try:
-            urllib.request.urlopen(f"{state['url']}/nginx-health", timeout=5)
-            asyncio.run(measure(state["url"], state["replicas"][0]["pid"], counts, args.clicks))
-        finally:
-            supervisor.send_signal(signal.SIGTERM)
-            supervisor.wait(timeout=30)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="softviz-measure-"))
+    supervisor, state = start(workdir)
+    try:
+        urllib.request.urlopen(f"{state['url']}/nginx-health", timeout=5)
+        asyncio.run(measure(state["url"], state["replicas"][0]["pid"], counts, args.clicks))
+    finally:
+        supervisor.send_signal(signal.SIGTERM)
+        supervisor.wait(timeout=30)
+        print(f"logs in {workdir}:", (workdir / "supervisor.log").read_text().strip())
     return 0
 
 

@@ -18,7 +18,7 @@ def lab_link(path: str, label: str, query: dict[str, str] | None = None, icon: s
     from softviz.ui import pages  # pages imports the page modules that import this one
 
     query = presentation.link_query(dict(query or {}))
-    target = pages.BY_PATH.get(path)
+    target = pages.page_for(path)
     if target is not None:
         st.page_link(target, label=label, icon=icon, query_params=query or None)
         return

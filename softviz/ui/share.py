@@ -109,7 +109,7 @@ def _open_pending_switch() -> None:
         return
     from softviz.ui import pages  # pages imports the page modules that import this one
 
-    target = pages.BY_PATH.get(pending[0])
+    target = pages.page_for(pending[0])
     if target is not None:
         st.switch_page(target, query_params=pending[1])
 

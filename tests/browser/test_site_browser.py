@@ -156,3 +156,25 @@ def test_a_bad_settings_file_gets_a_clear_message(app_server, page, tmp_path):
     expect(page.get_by_text("Could not load that file: The file is not valid JSON")).to_be_visible()
     expect(title(page)).to_have_text(STEPS[1].title)
     assert_no_exception(page)
+
+
+def test_simultaneous_sessions_do_not_trip_over_each_other(app_server, browser):
+    """A class pressing Step at the same moment: every session runs, none sees an error.
+    (Shared st.Page objects once made concurrent runs fail with "cannot be called directly".)"""
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 800}) for _ in range(4)]
+    try:
+        pages = [context.new_page() for context in contexts]
+        for page in pages:
+            open_page(page, f"{app_server}/train")
+        for round_ in range(1, 9):
+            for page in pages:  # a click only dispatches: the four reruns overlap
+                page.get_by_role("button", name="Step", exact=True).click()
+            for page in pages:
+                steps = page.get_by_test_id("stMetric").filter(has_text="Steps")
+                expect(steps.get_by_test_id("stMetricValue")).to_have_text(str(round_))
+        for page in pages:
+            wait_ready(page)
+            assert_no_exception(page)
+    finally:
+        for context in contexts:
+            context.close()
