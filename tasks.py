@@ -139,7 +139,8 @@ def ensure_browser_test_tools() -> None:
         return
     if not can_apt():
         die(
-            f"{' and '.join(missing)} not found. The browser tests need them: install with\n"
+            f"{' and '.join(missing)} not found; the browser tests need "
+            f"{'it' if len(missing) == 1 else 'them'}. Install with\n"
             f"    sudo apt-get install -y {' '.join(missing)}\n"
             "or set CHROMIUM_PATH / NGINX_PATH, then run this command again."
         )
