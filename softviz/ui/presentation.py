@@ -39,13 +39,15 @@ button, [data-testid="stPageLink"] a { border-width: 2px !important; }
 [data-testid="stMetricLabel"] p, button p, [data-testid="stCaptionContainer"] {
   font-size: 1rem !important;
 }
+[data-testid="stCaptionContainer"] { color: #1f2937 !important; }
 a { text-decoration-thickness: 2px; }
 </style>
 """
 FONT_SIZE = 18  # Plotly figures in presentation mode: axis, legend and hover text
 CELL_TEXT_SIZE = 17  # values printed inside heatmap cells and on bars (cells can be narrow)
 TITLE_SIZE = 24
-MARGIN_SCALE = 1.5  # room for the larger titles and tick labels
+MARGIN_SCALE = 1.5
+INK = "#000000"  # room for the larger titles and tick labels
 MIN_LINE_WIDTH = 4.0
 MIN_MARKER_SIZE = 11
 HEIGHT_SCALE = 1.3
@@ -110,13 +112,15 @@ def style_figure(fig: go.Figure) -> go.Figure:
     fig = go.Figure(fig)
     fig.update_layout(font={"size": FONT_SIZE}, hoverlabel={"font": {"size": FONT_SIZE}})
     fig.update_layout(title_font_size=TITLE_SIZE, legend_font_size=FONT_SIZE)
-    # Set per axis too: Streamlit's chart theme would otherwise keep its small tick labels.
-    fig.update_xaxes(tickfont_size=FONT_SIZE, title_font_size=FONT_SIZE)
-    fig.update_yaxes(tickfont_size=FONT_SIZE, title_font_size=FONT_SIZE)
+    # Set per axis too: Streamlit's chart theme would otherwise keep its small grey labels.
+    axis_text = {"size": FONT_SIZE, "color": INK}
+    fig.update_xaxes(tickfont=axis_text, title_font=axis_text)
+    fig.update_yaxes(tickfont=axis_text, title_font=axis_text)
     for trace in fig.data:
         _thicken(trace)
     for note in fig.layout.annotations:
         note.font.size = round((note.font.size or 12) * 1.4)
+        note.font.color = note.font.color or INK  # subplot titles: black, not theme grey
         if note.arrowwidth:
             note.arrowwidth = note.arrowwidth * 1.6
     height = fig.layout.height or 450
