@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import signal
 import socket
 import statistics
@@ -41,6 +42,12 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start(workdir: Path) -> tuple[subprocess.Popen, dict]:
     """One replica behind nginx on free loopback ports; returns the supervisor and its state."""
     with socket.socket() as a, socket.socket() as b:
@@ -50,9 +57,10 @@ def start(workdir: Path) -> tuple[subprocess.Popen, dict]:
     script = str(ROOT / "deploy" / "run_replicas.py")
     command = [sys.executable, script, "--replicas", "1", "--port", str(port)]
     command += ["--replica-ports", str(replica), "--workdir", str(workdir)]
+    state_file = workdir / "state.json"
+    state_file.unlink(missing_ok=True)  # a previous run's state names other ports
     log = open(workdir / "supervisor.log", "ab")  # noqa: SIM115 - closed with the process
     supervisor = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    state_file = workdir / "state.json"
     for _ in range(600):
         if state_file.exists():
             return supervisor, json.loads(state_file.read_text())
@@ -86,20 +94,24 @@ async def measure(url: str, pid: int, counts: list[int], clicks: int) -> None:
         browser = await pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         idle = rss_mb(pid)
         print(f"idle replica: {idle:.0f} MB resident")
-        print("sessions  RSS MB  MB/session  Step median ms  Step p90 ms  steps/s")
+        print(
+            "sessions  RSS MB  MB/session  Step median ms  Step p90 ms  steps/s  server CPU ms/step"
+        )
         pages: list[Page] = []
         for count in sorted(counts):  # sessions stay open: RSS counts all of them
             pages += [await open_session(browser, url) for _ in range(count - len(pages))]
             await asyncio.sleep(1.0)
             memory = rss_mb(pid)
-            t0 = time.perf_counter()
+            t0, cpu0 = time.perf_counter(), cpu_seconds(pid)
             runs = await asyncio.gather(*(click_steps(page, clicks) for page in pages))
-            wall = time.perf_counter() - t0
+            wall, cpu = time.perf_counter() - t0, cpu_seconds(pid) - cpu0
             times = sorted(t for run in runs for t in run)
             p90 = times[int(0.9 * (len(times) - 1))]
-            print(f"{count:8d}  {memory:6.0f}  {(memory - idle) / count:10.1f}  "
-                  f"{statistics.median(times) * 1e3:14.0f}  {p90 * 1e3:11.0f}  "
-                  f"{len(times) / wall:7.1f}")  # fmt: skip
+            print(
+                f"{count:8d}  {memory:6.0f}  {(memory - idle) / count:10.1f}  "
+                f"{statistics.median(times) * 1e3:14.0f}  {p90 * 1e3:11.0f}  "
+                f"{len(times) / wall:7.1f}  {cpu / len(times) * 1e3:18.0f}"
+            )
         await browser.close()
 
 

@@ -101,11 +101,18 @@ def healthy(url: str, timeout: float = 2.0) -> bool:
 def start_replica(replica: Replica, python: str, extra: list[str], secret: str) -> None:
     """Start (or restart) one replica; its output goes to its log file."""
     command = [
-        python, "-m", "streamlit", "run", "app.py",
-        f"--server.port={replica.port}", "--server.address=127.0.0.1",
-        "--server.headless=true", "--server.fileWatcherType=none",
-        "--browser.gatherUsageStats=false", *extra,
-    ]  # fmt: skip
+        python,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        f"--server.port={replica.port}",
+        "--server.address=127.0.0.1",
+        "--server.headless=true",
+        "--server.fileWatcherType=none",
+        "--browser.gatherUsageStats=false",
+        *extra,
+    ]
     # One cookie secret for all: a session that fails over keeps a valid XSRF token.
     env = os.environ | {"SOFTVIZ_REPLICA": replica.name, "STREAMLIT_SERVER_COOKIE_SECRET": secret}
     with open(replica.log, "ab") as log:
@@ -230,8 +237,10 @@ def main(argv: list[str]) -> int:
     config = render_config(args.ports, listen, args.workdir)
     (args.workdir / "nginx.conf").write_text(config)
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM = Ctrl+C: clean up
-    replicas = [Replica(f"r{i + 1}", port, log=args.workdir / f"replica-r{i + 1}.log")
-                for i, port in enumerate(args.ports)]  # fmt: skip
+    replicas = [
+        Replica(f"r{i + 1}", port, log=args.workdir / f"replica-r{i + 1}.log")
+        for i, port in enumerate(args.ports)
+    ]
     nginx = None
     try:
         for replica in replicas:

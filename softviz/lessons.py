@@ -22,8 +22,9 @@ EXAMPLE_LOGITS = np.array([2.0, 1.0, 0.2, -1.0])  # (4,): one clear winner, one 
 def sample_images(n: int = 8, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """n object-data training images, half with the object: images (n, side, side), t (n,)."""
     data = make_dataset("object", 4 * n, DEFAULTS.noise, seed)
-    order = np.r_[np.flatnonzero(data.y_train == 1)[: n // 2],
-                  np.flatnonzero(data.y_train == 0)[: n - n // 2]]  # fmt: skip
+    order = np.r_[
+        np.flatnonzero(data.y_train == 1)[: n // 2], np.flatnonzero(data.y_train == 0)[: n - n // 2]
+    ]
     order = np.sort(order)
     return data.X_train[order].reshape(len(order), *data.image_shape), data.y_train[order]
 
@@ -93,27 +94,38 @@ def matched_race(steps: int = 40, lr: float = 2.0, seed: int = 0) -> dict[str, n
     no hidden layer, object data; the sigmoid starts from w = w1 − w0, b = b1 − b0.
     """
     data = make_dataset("object", 400, DEFAULTS.noise, seed)
-    nets = {name: MLP(data.n_features, 0, 2, "softmax", "ce", seed=seed)
-            for name in ("softmax-2 at η/2", "softmax-2 at η")}  # fmt: skip
+    nets = {
+        name: MLP(data.n_features, 0, 2, "softmax", "ce", seed=seed)
+        for name in ("softmax-2 at η/2", "softmax-2 at η")
+    }
     W, b = nets["softmax-2 at η"].params["W2"], nets["softmax-2 at η"].params["b2"]
     sigmoid = MLP(data.n_features, 0, 1, "sigmoid", "ce", seed=seed)
     sigmoid.params = {"W2": (W[1] - W[0])[None, :], "b2": np.array([b[1] - b[0]])}
-    runs = {"sigmoid-1 at η": (sigmoid, lr), "softmax-2 at η/2": (nets["softmax-2 at η/2"], lr / 2),
-            "softmax-2 at η": (nets["softmax-2 at η"], lr)}  # fmt: skip
+    runs = {
+        "sigmoid-1 at η": (sigmoid, lr),
+        "softmax-2 at η/2": (nets["softmax-2 at η/2"], lr / 2),
+        "softmax-2 at η": (nets["softmax-2 at η"], lr),
+    }
     X, y = data.X_train, data.y_train
-    return {name: np.array([net.train_step(X, y, rate).loss for _ in range(steps)])
-            for name, (net, rate) in runs.items()}  # fmt: skip
+    return {
+        name: np.array([net.train_step(X, y, rate).loss for _ in range(steps)])
+        for name, (net, rate) in runs.items()
+    }
 
 
 def gradient_vs_logit(z: np.ndarray) -> dict[str, np.ndarray]:
     """|∂L/∂z| of one sigmoid output with label t = 1, for BCE and MSE, at logits z (n,)."""
     z = np.asarray(z, dtype=float)[:, None]
     t = np.ones_like(z)
-    return {name: np.abs(losses.head_loss("sigmoid", loss, z, t).dL_dz[:, 0])
-            for name, loss in (("cross-entropy", "bce"), ("MSE", "mse"))}  # fmt: skip
+    return {
+        name: np.abs(losses.head_loss("sigmoid", loss, z, t).dL_dz[:, 0])
+        for name, loss in (("cross-entropy", "bce"), ("MSE", "mse"))
+    }
 
 
 def ce_against_mse(settings: Settings, steps: int = 200) -> dict[str, np.ndarray]:
     """Test accuracy per step (steps + 1,) of the same start trained with CE and with MSE."""
-    return {name: np.array(training_run(replace(settings, loss=loss), steps)["test_acc"])
-            for name, loss in (("cross-entropy", "ce"), ("MSE", "mse"))}  # fmt: skip
+    return {
+        name: np.array(training_run(replace(settings, loss=loss), steps)["test_acc"])
+        for name, loss in (("cross-entropy", "ce"), ("MSE", "mse"))
+    }

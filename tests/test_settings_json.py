@@ -38,8 +38,18 @@ def _identical(a, b) -> bool:
     present=st.booleans(),
 )
 def test_json_round_trip(dataset, head, k, loss, hidden, lr, seed, noise, present):
-    s = replace(DEFAULTS, dataset=dataset, head=head, k=k, loss=loss, hidden=hidden, lr=lr,
-                seed=seed, noise=noise, present=present)  # fmt: skip
+    s = replace(
+        DEFAULTS,
+        dataset=dataset,
+        head=head,
+        k=k,
+        loss=loss,
+        hidden=hidden,
+        lr=lr,
+        seed=seed,
+        noise=noise,
+        present=present,
+    )
     back, warnings = from_json(to_json(s))
     assert warnings == [] and _identical(back, s)
     # The URL and the file agree: a view saved as JSON and shared as a link is the same view.
@@ -79,7 +89,7 @@ def test_bad_values_fall_back_one_warning_each_and_echo_no_markup():
                 "<img src=x>": 1,
                 "hidden": 4,
             }
-        }  # fmt: skip
+        }
     )
     s, warnings = from_json(text)
     assert s == replace(DEFAULTS, hidden=4)

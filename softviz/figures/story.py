@@ -45,9 +45,14 @@ def band_top(i: int) -> float:
 
 
 def cells(
-    values: np.ndarray, box: Box, scale: list, limits: tuple[float, float], names: np.ndarray,
-    text: bool = False, gap: int = 1,
-) -> go.Heatmap:  # fmt: skip
+    values: np.ndarray,
+    box: Box,
+    scale: list,
+    limits: tuple[float, float],
+    names: np.ndarray,
+    text: bool = False,
+    gap: int = 1,
+) -> go.Heatmap:
     """values (rows, cols) as cells, row 0 at the top; names (rows, cols) label the hover."""
     return go.Heatmap(
         z=values,
@@ -89,14 +94,25 @@ def example_traces(snap, i: int) -> list[go.Heatmap]:
     err = symmetric_limit(snap.dL_dz)
     unit = BAND / side
     return [
-        cells(snap.images[i], Box(COLUMNS["x"], band_top(i), unit, unit), GREYS, (0.0, 1.0),
-              _names(f"example {i + 1}: pixel ({{r}}, {{c}})", side, side), gap=0),
-        cells(snap.hidden[i][:, None], Box(COLUMNS["h"], band_top(i), H_WIDTH, BAND / H), h_scale,
-              (h_low, h_lim), _names(f"example {i + 1}: h{{r}}", H, 1)),
+        cells(
+            snap.images[i],
+            Box(COLUMNS["x"], band_top(i), unit, unit),
+            GREYS,
+            (0.0, 1.0),
+            _names(f"example {i + 1}: pixel ({{r}}, {{c}})", side, side),
+            gap=0,
+        ),
+        cells(
+            snap.hidden[i][:, None],
+            Box(COLUMNS["h"], band_top(i), H_WIDTH, BAND / H),
+            h_scale,
+            (h_low, h_lim),
+            _names(f"example {i + 1}: h{{r}}", H, 1),
+        ),
         _vector(snap.probs[i], "p", i, SEQUENTIAL, (0.0, 1.0), "p"),
         _vector(snap.targets[i], "y", i, SEQUENTIAL, (0.0, 1.0), "y"),
         _vector(snap.dL_dz[i], "err", i, DIVERGING, (-err, err), "p − y, output "),
-    ]  # fmt: skip
+    ]
 
 
 def gradient_box(k: int) -> Box:
@@ -123,12 +139,29 @@ def _scale_legend(fig: go.Figure, lim: float, box: Box) -> None:
         _label(fig, box.left + strip.width + 0.3, y, text, size=11, xanchor="left")
 
 
-def _arrow(fig: go.Figure, tail: tuple[float, float], head: tuple[float, float], colour: str,
-           width: float = 2.0) -> None:  # fmt: skip
+def _arrow(
+    fig: go.Figure,
+    tail: tuple[float, float],
+    head: tuple[float, float],
+    colour: str,
+    width: float = 2.0,
+) -> None:
     fig.add_annotation(
-        x=head[0], y=head[1], ax=tail[0], ay=tail[1], xref="x", yref="y", axref="x", ayref="y",
-        text="", showarrow=True, arrowhead=3, arrowsize=1.2, arrowwidth=width, arrowcolor=colour,
-    )  # fmt: skip
+        x=head[0],
+        y=head[1],
+        ax=tail[0],
+        ay=tail[1],
+        xref="x",
+        yref="y",
+        axref="x",
+        ayref="y",
+        text="",
+        showarrow=True,
+        arrowhead=3,
+        arrowsize=1.2,
+        arrowwidth=width,
+        arrowcolor=colour,
+    )
 
 
 def _label(fig: go.Figure, x: float, y: float, text: str, size: int = 13, **style) -> None:
@@ -140,8 +173,13 @@ def _headers(fig: go.Figure) -> None:
     """Column titles over the examples."""
     centre = {key: left + VECTOR_WIDTH / 2 for key, left in COLUMNS.items()}
     centre["x"], centre["h"] = BAND / 2, COLUMNS["h"] + H_WIDTH / 2
-    titles = {"x": "input x", "h": "hidden h", "p": "p =<br>softmax(z)", "y": "label y",
-              "err": "p − y<br>= ∂L/∂z"}  # fmt: skip
+    titles = {
+        "x": "input x",
+        "h": "hidden h",
+        "p": "p =<br>softmax(z)",
+        "y": "label y",
+        "err": "p − y<br>= ∂L/∂z",
+    }
     for key, title in titles.items():
         colour = BACKWARD_COLOUR if key == "err" else "#111827"
         _label(fig, centre[key], 0.4, f"<b>{title}</b>", color=colour, yanchor="bottom")
@@ -162,12 +200,25 @@ def _row_labels(fig: go.Figure, snap) -> None:
     for i, t in enumerate(snap.labels):
         middle = band_top(i) - BAND / 2
         verdict = "object" if t == 1 else "no object"
-        _label(fig, -1.2, middle, f"t = {t}: {verdict}<br>loss {snap.losses[i]:.2f}", size=12,
-               textangle=-90)  # fmt: skip
+        _label(
+            fig,
+            -1.2,
+            middle,
+            f"t = {t}: {verdict}<br>loss {snap.losses[i]:.2f}",
+            size=12,
+            textangle=-90,
+        )
         for r in range(k):
             y = band_top(i) - (r + 0.5) * BAND / k
-            _label(fig, COLUMNS["err"] + VECTOR_WIDTH + 0.3, y, OUTPUT_NAMES[r], size=11,
-                   xanchor="left", color="#4b5563")  # fmt: skip
+            _label(
+                fig,
+                COLUMNS["err"] + VECTOR_WIDTH + 0.3,
+                y,
+                OUTPUT_NAMES[r],
+                size=11,
+                xanchor="left",
+                color="#4b5563",
+            )
 
 
 def _backward(fig: go.Figure, snap) -> None:
@@ -182,13 +233,31 @@ def _backward(fig: go.Figure, snap) -> None:
         _arrow(fig, tail, (box.left - 0.3, box.top - k * box.height / 2), BACKWARD_COLOUR, 2.5)
     right = box.left + H * box.width
     centre = (box.left + right) / 2
-    _label(fig, centre, box.top + 2.6, "<b>∂L/∂W2 = mean over the examples of (p − y) hᵀ</b>",
-           color=BACKWARD_COLOUR)  # fmt: skip
+    _label(
+        fig,
+        centre,
+        box.top + 2.6,
+        "<b>∂L/∂W2 = mean over the examples of (p − y) hᵀ</b>",
+        color=BACKWARD_COLOUR,
+    )
     for r in range(k):
-        _label(fig, right + 0.3, box.top - (r + 0.5) * box.height, f"row {r}: {OUTPUT_NAMES[r]}",
-               size=11, xanchor="left", color="#4b5563")  # fmt: skip
-    _label(fig, centre, box.top - k * box.height - 1.4, f"one column per hidden unit h0 … h{H - 1}",
-           size=11, color="#4b5563")  # fmt: skip
+        _label(
+            fig,
+            right + 0.3,
+            box.top - (r + 0.5) * box.height,
+            f"row {r}: {OUTPUT_NAMES[r]}",
+            size=11,
+            xanchor="left",
+            color="#4b5563",
+        )
+    _label(
+        fig,
+        centre,
+        box.top - k * box.height - 1.4,
+        f"one column per hidden unit h0 … h{H - 1}",
+        size=11,
+        color="#4b5563",
+    )
     legend = Box(right + 0.3, box.top - k * box.height - 3.2, box.width, 0)
     _scale_legend(fig, symmetric_limit(snap.grad_W2), legend)
 

@@ -172,10 +172,14 @@ def outer_product_figure(
     k, H = len(err), len(h)
     outputs, units = [f"z{i}" for i in range(k)], [f"h{j}" for j in range(H)]
     fig = make_subplots(
-        rows=2, cols=2, column_widths=[0.12, 0.88], row_heights=[0.3, 0.7],
-        horizontal_spacing=0.03, vertical_spacing=0.12,
+        rows=2,
+        cols=2,
+        column_widths=[0.12, 0.88],
+        row_heights=[0.3, 0.7],
+        horizontal_spacing=0.03,
+        vertical_spacing=0.12,
         subplot_titles=["", "hidden activations h", "p − y", "∂L/∂W2 = (p − y) hᵀ"],
-    )  # fmt: skip
+    )
     fig.add_trace(_signed_cells(Panel(h[None, :], "h", units, ["h"]), "h"), row=1, col=2)
     fig.add_trace(_signed_cells(Panel(err[:, None], "", ["p − y"], outputs), "p − y"), 2, 1)
     product = Panel(grad_W2, "", units, outputs)

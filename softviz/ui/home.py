@@ -22,15 +22,33 @@ STORY = (
 )
 # (URL path, label, one line on what is there, icon)
 WAYS_IN = (
-    ("tour", "Take the tour", "Twelve short steps from sigmoid and softmax to p − y and MSE, "
-     "made for a classroom projector.", ":material/school:"),
-    ("heads", "Heads lab", "Logits in; probabilities, Jacobians and the backward chain out, "
-     "with popular claims checked live.", ":material/functions:"),
-    ("train", "Training lab", "Step a network and watch ∂L/∂W2, the curves and the decision "
-     "boundary change.", ":material/model_training:"),
-    ("compare", "Head to head", "Sigmoid-1 against softmax-2, cross-entropy against MSE, "
-     "trained in lockstep.", ":material/compare_arrows:"),
-)  # fmt: skip
+    (
+        "tour",
+        "Take the tour",
+        "Twelve short steps from sigmoid and softmax to p − y and MSE, "
+        "made for a classroom projector.",
+        ":material/school:",
+    ),
+    (
+        "heads",
+        "Heads lab",
+        "Logits in; probabilities, Jacobians and the backward chain out, "
+        "with popular claims checked live.",
+        ":material/functions:",
+    ),
+    (
+        "train",
+        "Training lab",
+        "Step a network and watch ∂L/∂W2, the curves and the decision boundary change.",
+        ":material/model_training:",
+    ),
+    (
+        "compare",
+        "Head to head",
+        "Sigmoid-1 against softmax-2, cross-entropy against MSE, trained in lockstep.",
+        ":material/compare_arrows:",
+    ),
+)
 
 
 @st.cache_data(show_spinner="Training the network in the picture…")

@@ -57,13 +57,28 @@ def _go(number: int) -> None:
 def navigation(number: int) -> None:
     """Back and Next (Page Up / Page Down, as a presentation clicker sends), and progress."""
     back, progress, forward = st.columns([1, 2, 1], vertical_alignment="center")
-    back.button("Back", key="tour_back", icon=":material/arrow_back:", on_click=_go,
-                args=(number - 1,), disabled=number == 1, shortcut="PageUp",
-                width="stretch")  # fmt: skip
+    back.button(
+        "Back",
+        key="tour_back",
+        icon=":material/arrow_back:",
+        on_click=_go,
+        args=(number - 1,),
+        disabled=number == 1,
+        shortcut="PageUp",
+        width="stretch",
+    )
     progress.progress(number / len(STEPS), text=f"Step {number} of {len(STEPS)}")
-    forward.button("Next", key="tour_next", icon=":material/arrow_forward:", type="primary",
-                   on_click=_go, args=(number + 1,), disabled=number == len(STEPS),
-                   shortcut="PageDown", width="stretch")  # fmt: skip
+    forward.button(
+        "Next",
+        key="tour_next",
+        icon=":material/arrow_forward:",
+        type="primary",
+        on_click=_go,
+        args=(number + 1,),
+        disabled=number == len(STEPS),
+        shortcut="PageDown",
+        width="stretch",
+    )
 
 
 def step_text(step: Step) -> None:
@@ -136,8 +151,10 @@ def _logit_labels(k: int) -> tuple[list[str], list[str]]:
 def view_jacobian() -> None:
     sig, soft = lessons.jacobians(lessons.EXAMPLE_LOGITS)
     zs, ps = _logit_labels(len(lessons.EXAMPLE_LOGITS))
-    panels = [Panel(sig, "sigmoids: diag(p(1 − p))", zs, ps),
-              Panel(soft, "softmax: diag(p) − p pᵀ", zs, ps)]  # fmt: skip
+    panels = [
+        Panel(sig, "sigmoids: diag(p(1 − p))", zs, ps),
+        Panel(soft, "softmax: diag(p) − p pᵀ", zs, ps),
+    ]
     chart(heatmap_panels(panels, height=340, shared=True), "tour_jacobian")
     logits = ", ".join(f"{v:g}" for v in lessons.EXAMPLE_LOGITS)
     st.caption(f"Both at z = ({logits}), on one colour scale. Row pᵢ, column zⱼ: ∂pᵢ/∂zⱼ.")
@@ -186,8 +203,10 @@ def _xor_history() -> dict[str, list[float]]:
 def view_training() -> None:
     history = _xor_history()
     steps = np.array(history["step"])
-    series = {"train loss": np.array(history["train_loss"]),
-              "test accuracy": np.array(history["test_acc"])}  # fmt: skip
+    series = {
+        "train loss": np.array(history["train_loss"]),
+        "test accuracy": np.array(history["test_acc"]),
+    }
     chart(line_chart(steps, series, "XOR, 8 hidden units, lr 0.5", "step", ""), "tour_training")
 
 

@@ -61,10 +61,21 @@ def replicas(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("replicas")
     port, first, second = free_ports(3)
     command = [
-        sys.executable, str(REPO_ROOT / "deploy" / "run_replicas.py"), "--replicas", "2",
-        "--port", str(port), "--replica-ports", f"{first},{second}", "--workdir", str(workdir),
-        "--nginx", nginx, "--", "--client.showErrorDetails=full",
-    ]  # fmt: skip
+        sys.executable,
+        str(REPO_ROOT / "deploy" / "run_replicas.py"),
+        "--replicas",
+        "2",
+        "--port",
+        str(port),
+        "--replica-ports",
+        f"{first},{second}",
+        "--workdir",
+        str(workdir),
+        "--nginx",
+        nginx,
+        "--",
+        "--client.showErrorDetails=full",
+    ]
     supervisor = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         state = _wait_for_state(supervisor, workdir)
@@ -199,8 +210,10 @@ def contexts_on_two_replicas(browser: Browser, state: dict):
 
 def access_log(workdir: Path) -> list[dict[str, str]]:
     """nginx's access log as dicts with request, status, route and upstream."""
-    pattern = re.compile(r'"(?P<request>[^"]*)" (?P<status>\d+) \d+ route=(?P<route>\S+) '
-                         r"upstream=(?P<upstream>\S+)")  # fmt: skip
+    pattern = re.compile(
+        r'"(?P<request>[^"]*)" (?P<status>\d+) \d+ route=(?P<route>\S+) '
+        r"upstream=(?P<upstream>\S+)"
+    )
     lines = (workdir / "access.log").read_text().splitlines()
     return [m.groupdict() for line in lines if (m := pattern.search(line))]
 
