@@ -24,6 +24,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from tests.browser.conftest import REPO_ROOT, _healthy
 from tests.browser.helpers import assert_no_exception, wait_ready
 
+# A rerun on a busy shared CI machine can take seconds; Playwright's default is 5 s.
+expect.set_options(timeout=20_000)
+
 pytestmark = pytest.mark.slow
 
 START_TIMEOUT = 120.0
@@ -161,7 +164,7 @@ def fully_loaded(page: Page, failures: list[str], charts: int) -> None:
     """The page finished its run, drew its charts (their code came through nginx too) and
     no request failed."""
     wait_ready(page)
-    expect(page.locator(".js-plotly-plot")).to_have_count(charts)
+    expect(page.locator(".js-plotly-plot")).to_have_count(charts, timeout=30_000)
     assert_no_exception(page)
     assert not failures, failures
 
@@ -224,14 +227,15 @@ def access_log(workdir: Path) -> list[dict[str, str]]:
 def test_pages_load_through_nginx(replicas, browser):
     context = browser.new_context()
     try:
-        page = context.new_page()
-        failures = watch_failures(page, replicas["url"])
         pages = (("/", "label", 1), ("/tour?step=3", "softmax", 1), ("/train", "Train", 2))
         for path, heading, charts in pages:
+            page = context.new_page()  # a new tab each: leaving a page aborts its requests
+            failures = watch_failures(page, replicas["url"])
             response = page.goto(replicas["url"] + path)
             assert response.status == 200 and response.headers["x-softviz-upstream"]
             fully_loaded(page, failures, charts)
             expect(page.locator("h1").first).to_contain_text(heading)
+            page.close()
     finally:
         context.close()
 

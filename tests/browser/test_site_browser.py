@@ -10,6 +10,9 @@ from softviz.settings import DEFAULTS, from_json, to_json
 from softviz.tour_steps import STEPS
 from tests.browser.helpers import assert_no_exception, wait_ready
 
+# A rerun on a busy shared CI machine can take seconds; Playwright's default is 5 s.
+expect.set_options(timeout=20_000)
+
 SIDEBAR = "[data-testid='stSidebar']"
 
 
