@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from softviz.ui import pages
+from softviz.ui import hosting, pages
 
 st.set_page_config(page_title="softviz", layout="wide")
-st.navigation(pages.ALL).run()
+hosting.replica_caption()
+st.navigation(pages.all_pages()).run()

@@ -13,8 +13,9 @@ Every command sets itself up first:
   * a virtual environment in .venv (or $SOFTVIZ_VENV), created if missing;
   * `pip install -e .[test]`, re-run only when pyproject.toml has changed since the last
     install (its hash is stamped inside the virtual environment);
-  * for `test`, Debian's Chromium at /usr/bin/chromium (or $CHROMIUM_PATH), installed with
-    apt-get when running as root, otherwise a message says what to install.
+  * for `test`, Debian's Chromium at /usr/bin/chromium (or $CHROMIUM_PATH) and Debian's nginx
+    (or $NGINX_PATH; the replica test runs the app behind it), installed with apt-get when
+    running as root, otherwise a message says what to install.
 
 The exit code is that of the command run (for `test`: pytest's, or 1 if only ruff failed).
 """
@@ -33,6 +34,7 @@ ROOT = Path(__file__).resolve().parent
 PYPROJECT = ROOT / "pyproject.toml"
 STAMP_NAME = ".softviz-pyproject.sha256"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
+DEFAULT_NGINX = "/usr/sbin/nginx"
 
 
 def say(message: str) -> None:
@@ -58,6 +60,14 @@ def venv_bin(name: str) -> Path:
 
 def chromium_path() -> Path:
     return Path(os.environ.get("CHROMIUM_PATH", DEFAULT_CHROMIUM))
+
+
+def nginx_path() -> Path | None:
+    """nginx from $NGINX_PATH, PATH or Debian's /usr/sbin/nginx; None if there is none."""
+    for candidate in (os.environ.get("NGINX_PATH"), shutil.which("nginx"), DEFAULT_NGINX):
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    return None
 
 
 def is_root() -> bool:
@@ -122,20 +132,25 @@ def ensure_venv() -> None:
     install_packages()
 
 
-def ensure_chromium() -> None:
-    """Make sure Chromium exists for the browser tests; install it when we are root."""
-    path = chromium_path()
-    if path.exists():
+def ensure_browser_test_tools() -> None:
+    """Make sure Chromium (browser tests) and nginx (replica test) exist; install the missing
+    ones with one apt-get run when we are root, otherwise say what to install."""
+    missing = [] if chromium_path().exists() else ["chromium"]
+    missing += [] if nginx_path() else ["nginx"]
+    if not missing:
         return
     if not can_apt():
         die(
-            f"Chromium not found at {path}. The browser tests need it: install it with\n"
-            "    sudo apt-get install -y chromium\n"
-            "or point CHROMIUM_PATH at a Chromium binary, then run this command again."
+            f"{' and '.join(missing)} not found; the browser tests need "
+            f"{'it' if len(missing) == 1 else 'them'}. Install with\n"
+            f"    sudo apt-get install -y {' '.join(missing)}\n"
+            "or set CHROMIUM_PATH / NGINX_PATH, then run this command again."
         )
-    apt_install("chromium")
-    if not path.exists():
-        die(f"apt-get installed chromium but {path} still does not exist; set CHROMIUM_PATH.")
+    apt_install(*missing)
+    if not chromium_path().exists():
+        die(f"chromium is still missing at {chromium_path()}; set CHROMIUM_PATH.")
+    if not nginx_path():
+        die("apt-get installed nginx but no nginx binary was found; set NGINX_PATH.")
 
 
 # --- commands ----------------------------------------------------------------------------
@@ -162,8 +177,9 @@ def cmd_run(args: list[str]) -> NoReturn:
 def cmd_test(args: list[str]) -> int:
     """Lint, then pytest; pytest runs even when lint fails, so one run reports everything."""
     ensure_venv()
-    ensure_chromium()
+    ensure_browser_test_tools()
     os.environ.setdefault("CHROMIUM_PATH", str(chromium_path()))
+    os.environ.setdefault("NGINX_PATH", str(nginx_path()))
     lint_code = lint_checks()
     say("pytest…")
     test_code = run(venv_bin("python"), "-m", "pytest", *args)
@@ -176,7 +192,7 @@ def cmd_test(args: list[str]) -> int:
 def cmd_bench(args: list[str]) -> int:
     """The benchmark: every figure next to its reference, measured in one run (bench/run.py)."""
     ensure_venv()
-    ensure_chromium()
+    ensure_browser_test_tools()
     os.environ.setdefault("CHROMIUM_PATH", str(chromium_path()))
     return run(venv_bin("python"), ROOT / "bench" / "run.py", *args)
 
@@ -184,7 +200,7 @@ def cmd_bench(args: list[str]) -> int:
 def cmd_load(args: list[str]) -> int:
     """The load test: many browser sessions on one server at once (bench/load.py)."""
     ensure_venv()
-    ensure_chromium()
+    ensure_browser_test_tools()
     os.environ.setdefault("CHROMIUM_PATH", str(chromium_path()))
     return run(venv_bin("python"), ROOT / "bench" / "load.py", *args)
 

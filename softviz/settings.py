@@ -7,10 +7,11 @@ a view, seed included. The same short keys name things in selectboxes, URLs and 
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from softviz.activations import ACTIVATIONS
@@ -22,7 +23,12 @@ from softviz.heads import HEADS
 class Settings:
     """Everything that defines a view. batch = 0 means the full training set; test is the
     fraction of examples held out for testing; draw > 0 asks for another sample of the same
-    dataset (the "New data" button) without changing the seed of the initial weights."""
+    dataset (the "New data" button) without changing the seed of the initial weights.
+
+    `present` (presentation mode) changes how a view is drawn, not what it computes, so it
+    takes no part in equality: toggling it never restarts a training run that compares
+    Settings to decide whether to rebuild.
+    """
 
     dataset: str = "object"
     head: str = "softmax"
@@ -35,7 +41,7 @@ class Settings:
     seed: int = 0
     temperature: float = 1.0
     noise: float = 0.1
-    present: bool = False
+    present: bool = field(default=False, compare=False)
     momentum: float = 0.0
     decay: float = 0.0
     n: int = 800
@@ -142,3 +148,98 @@ def to_query(settings: Settings) -> dict[str, str]:
         if value != getattr(DEFAULTS, f.name):
             query[f.name] = str(int(value)) if isinstance(value, bool) else str(value)
     return query
+
+
+# --- settings files (JSON) -----------------------------------------------------------------
+
+JSON_FORMAT = "softviz-settings"
+JSON_VERSION = 1
+MAX_JSON_BYTES = 20_000  # a full settings file is about 400 bytes
+
+
+class SettingsFileError(ValueError):
+    """A settings file that cannot be read at all (not JSON, wrong shape, too large)."""
+
+
+def to_json(settings: Settings, page: str | None = None) -> str:
+    """Every setting (not only those that differ from the defaults) as a small JSON document.
+
+    page, if given, is the URL path of the view ("train", "heads", …) the file was saved from.
+    >>> '"lr": 0.1' in to_json(DEFAULTS)
+    True
+    """
+    document: dict[str, Any] = {"format": JSON_FORMAT, "version": JSON_VERSION}
+    if page:
+        document["page"] = page
+    document["settings"] = asdict(settings)
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _as_query_value(key: str, value: Any) -> str:
+    """A JSON scalar as the string a URL would carry; ValueError for anything else."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int | float | str):
+        return str(value)
+    raise ValueError(f"Ignored {shown(key)} (expected a number or a word, not {_kind(value)}).")
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", type(None): "null"}.get(type(value), "a value")
+
+
+def _load_document(text: str | bytes) -> dict[str, Any]:
+    """Parse and shape-check a settings file; SettingsFileError with a readable reason."""
+    if len(text) > MAX_JSON_BYTES:
+        raise SettingsFileError(
+            f"The file is {len(text):,} bytes; a settings file is at most {MAX_JSON_BYTES:,}."
+        )
+    try:
+        document = json.loads(text.decode("utf-8-sig") if isinstance(text, bytes) else text)
+    except UnicodeDecodeError:
+        raise SettingsFileError("The file is not UTF-8 text; a settings file is JSON.") from None
+    except json.JSONDecodeError as err:
+        where = f"line {err.lineno}, column {err.colno}"
+        raise SettingsFileError(f"The file is not valid JSON ({err.msg} at {where}).") from None
+    except RecursionError:
+        raise SettingsFileError("The file is not a settings file (nested too deeply).") from None
+    if not isinstance(document, dict):
+        raise SettingsFileError("The file must hold a JSON object, as saved by softviz.")
+    if document.get("format", JSON_FORMAT) != JSON_FORMAT:
+        raise SettingsFileError(
+            f'This is not a softviz settings file (format is not "{JSON_FORMAT}").'
+        )
+    values = document.get("settings")
+    if not isinstance(values, dict):
+        raise SettingsFileError('The file has no "settings" object.')
+    return document
+
+
+def from_json(text: str | bytes) -> tuple[Settings, list[str]]:
+    """Read a settings file written by `to_json`; values pass through `from_query`'s checks.
+
+    Raises SettingsFileError when the file cannot be used at all; otherwise every setting
+    that is unknown or invalid is ignored with one warning, as for a URL.
+    """
+    values = _load_document(text)["settings"]
+    query: dict[str, str] = {}
+    warnings: list[str] = []
+    for key, value in values.items():
+        if key not in _TYPES:
+            warnings.append(f"Ignored unknown setting {shown(key)}.")
+            continue
+        try:
+            query[key] = _as_query_value(key, value)
+        except ValueError as err:
+            warnings.append(str(err))
+    settings, more = from_query(query)
+    return settings, warnings + more
+
+
+def page_of_json(text: str | bytes) -> str | None:
+    """The URL path a settings file was saved from ("train", "" for /), or None if it names none.
+
+    Raises SettingsFileError when the file cannot be used at all.
+    """
+    page = _load_document(text).get("page")
+    return page if isinstance(page, str) and re.fullmatch(r"[a-z_]{0,32}", page) else None

@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 ENGINE = ["heads", "losses", "activations", "network", "optim", "datasets", "gradcheck",
-          "settings"]  # fmt: skip
+          "settings", "training", "story", "lessons", "tour_steps", "export"]  # fmt: skip
 
 
 def test_engine_modules_do_not_import_streamlit():

@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from softviz.settings import Settings, from_query, to_query
+from softviz.ui import presentation
 
 
 def query_settings() -> Settings:
@@ -25,5 +26,8 @@ def write_query(settings: Settings, **extra: str) -> None:
 
 
 def chart(fig: go.Figure, key: str) -> None:
-    """Show a Plotly figure at the column's width, with a stable key."""
+    """Show a Plotly figure at the column's width, with a stable key (enlarged for a projector
+    in presentation mode)."""
+    if presentation.is_on():
+        fig = presentation.style_figure(fig)
     st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})

@@ -22,7 +22,7 @@ from softviz.figures import compare as figures
 from softviz.network import predicted_class
 from softviz.settings import BOUNDS, CHOICES, DEFAULTS, Settings, consistent, shown
 from softviz.training import build_dataset
-from softviz.ui import playback
+from softviz.ui import playback, presentation
 from softviz.ui.common import chart, query_settings, write_query
 
 KEY = "compare"
@@ -227,7 +227,7 @@ def more_ui(settings: Settings) -> dict[str, Any]:
 def controls_ui() -> tuple[str, Settings, PageQuery]:
     """Every control, seeded from the URL; writes the result back to the URL."""
     with st.container():  # one element however many warnings there are
-        settings = query_settings()
+        settings = presentation.apply_presentation(query_settings())
         raw = {key: st.query_params.get_all(key) for key in st.query_params}
         page, warnings = page_query(raw)
         for message in warnings:

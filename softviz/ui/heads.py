@@ -22,6 +22,7 @@ from softviz.figures import heads as figures
 from softviz.figures.common import symmetric_limit
 from softviz.losses import HeadLoss
 from softviz.settings import Settings, shown, to_query
+from softviz.ui import presentation
 from softviz.ui.common import chart, query_settings, write_query
 
 K_MIN, K_MAX = 2, 10
@@ -275,7 +276,7 @@ def _url_is_new() -> bool:
 
 def lab_ui() -> Lab:
     """The lab to show: from the URL when it is new to this session, else from the widgets."""
-    settings = query_settings()
+    settings = presentation.apply_presentation(query_settings())
     if _url_is_new():
         raw = {key: st.query_params.get_all(key) for key in st.query_params}
         lab, warnings = parse_lab(settings, raw)

@@ -1,18 +1,54 @@
-"""The app's pages, one st.Page each, with their URL paths (the UI contract)."""
+"""The app's pages and their URL paths (the UI contract).
+
+st.Page objects carry per-run state (st.navigation marks the one page that may run, and its
+.run() clears the mark), so one object shared by every visitor lets two sessions that run at
+the same moment trip over each other: "This page cannot be called directly". The pages are
+therefore described by immutable specs here and built afresh for every run and every link.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
-from softviz.ui import compare, heads, home, train
+from softviz.ui import compare, heads, home, tour, train
 
-HOME = st.Page(home.render, title="Start", icon=":material/home:", default=True)
-HEADS = st.Page(heads.render, title="Heads lab", icon=":material/functions:", url_path="heads")
-TRAIN = st.Page(
-    train.render, title="Training lab", icon=":material/model_training:", url_path="train"
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: the function that draws it, its title and icon, and its URL path."""
+
+    render: Callable[[], None]
+    title: str
+    icon: str
+    url_path: str  # "" for the landing page at /
+
+
+SPECS = (
+    PageSpec(home.render, "Start", ":material/home:", ""),
+    PageSpec(tour.render, "Tour", ":material/school:", "tour"),
+    PageSpec(heads.render, "Heads lab", ":material/functions:", "heads"),
+    PageSpec(train.render, "Training lab", ":material/model_training:", "train"),
+    PageSpec(compare.render, "Head to head", ":material/compare_arrows:", "compare"),
 )
-COMPARE = st.Page(
-    compare.render, title="Head to head", icon=":material/compare_arrows:", url_path="compare"
-)
+PATHS = frozenset(spec.url_path for spec in SPECS)
 
-ALL = [HOME, HEADS, TRAIN, COMPARE]
+
+def build(spec: PageSpec) -> StreamlitPage:
+    """A new st.Page for spec (never cache it: see the module docstring)."""
+    if not spec.url_path:
+        return st.Page(spec.render, title=spec.title, icon=spec.icon, default=True)
+    return st.Page(spec.render, title=spec.title, icon=spec.icon, url_path=spec.url_path)
+
+
+def all_pages() -> list[StreamlitPage]:
+    """Every page, newly built, for st.navigation in this run."""
+    return [build(spec) for spec in SPECS]
+
+
+def page_for(path: str) -> StreamlitPage | None:
+    """A newly built page for a URL path ("train", "" for /), or None if the app has none."""
+    return next((build(spec) for spec in SPECS if spec.url_path == path), None)

@@ -23,7 +23,7 @@ from softviz.training import (
     output_gradient_by_class,
     training_changes,
 )
-from softviz.ui import controls, inspector, playback
+from softviz.ui import controls, inspector, playback, presentation
 from softviz.ui.common import write_query
 
 KEY = "train"
@@ -336,6 +336,7 @@ def render() -> None:
     st.caption(INTRO)
     with st.container():  # notes come and go inside; the views below keep their place
         settings = controls.settings_ui(controls.url_settings(CONTROLS), key=CONTROLS, csv=True)
+        settings = presentation.apply_presentation(settings)
         write_query(settings)
         data, token = data_for(settings)
         trainer = None if data is None else trainer_for(settings, data, token)
