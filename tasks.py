@@ -4,6 +4,8 @@
 Usage:
     python3 tasks.py run  [ARGS...]   start the app (streamlit run app.py ARGS...)
     python3 tasks.py test [ARGS...]   ruff check, ruff format --check, then pytest ARGS...
+    python3 tasks.py bench [ARGS...]  the benchmark (bench/run.py ARGS..., e.g. --quick, --json F)
+    python3 tasks.py load [ARGS...]   the load test (bench/load.py ARGS..., e.g. --sessions 30)
     python3 tasks.py lint             ruff check + ruff format --check
     python3 tasks.py fmt              ruff format + ruff check --fix
 
@@ -171,6 +173,22 @@ def cmd_test(args: list[str]) -> int:
     return test_code
 
 
+def cmd_bench(args: list[str]) -> int:
+    """The benchmark: every figure next to its reference, measured in one run (bench/run.py)."""
+    ensure_venv()
+    ensure_chromium()
+    os.environ.setdefault("CHROMIUM_PATH", str(chromium_path()))
+    return run(venv_bin("python"), ROOT / "bench" / "run.py", *args)
+
+
+def cmd_load(args: list[str]) -> int:
+    """The load test: many browser sessions on one server at once (bench/load.py)."""
+    ensure_venv()
+    ensure_chromium()
+    os.environ.setdefault("CHROMIUM_PATH", str(chromium_path()))
+    return run(venv_bin("python"), ROOT / "bench" / "load.py", *args)
+
+
 def cmd_lint(args: list[str]) -> int:
     no_args("lint", args)
     ensure_venv()
@@ -193,7 +211,14 @@ def no_args(command: str, args: list[str]) -> None:
         die(f"`{command}` takes no arguments (got {' '.join(args)}).")
 
 
-COMMANDS = {"run": cmd_run, "test": cmd_test, "lint": cmd_lint, "fmt": cmd_fmt}
+COMMANDS = {
+    "run": cmd_run,
+    "test": cmd_test,
+    "bench": cmd_bench,
+    "load": cmd_load,
+    "lint": cmd_lint,
+    "fmt": cmd_fmt,
+}
 
 
 def main(argv: list[str]) -> int:

@@ -37,8 +37,15 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
 
 def softmax(z: np.ndarray) -> np.ndarray:
     """p_k = e^{z_k} / Σ_j e^{z_j}, row-wise; computed from z − max z so it never overflows."""
-    shifted = np.exp(z - z.max(axis=-1, keepdims=True))
-    return shifted / shifted.sum(axis=-1, keepdims=True)
+    return softmax_and_log(z)[0]
+
+
+def softmax_and_log(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(softmax(z), log_softmax(z)) from one exponential pass over z − max z."""
+    shifted = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    total = e.sum(axis=-1, keepdims=True)
+    return e / total, shifted - np.log(total)
 
 
 def softmax_jacobian(p: np.ndarray, temperature: float = 1.0) -> np.ndarray:
@@ -47,9 +54,11 @@ def softmax_jacobian(p: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     p: (n, k) → (n, k, k). J_kk = p_k(1 − p_k) / T, J_kj = −p_k p_j / T: symmetric, rows and
     columns sum to zero, rank k − 1.
     """
-    outer = p[:, :, None] * p[:, None, :]
-    diagonal = np.einsum("nk,kj->nkj", p, np.eye(p.shape[1]))
-    return (diagonal - outer) / temperature
+    # J_kj = p_k (δ_kj − p_j): one broadcast, no per-entry indexing.
+    jacobian = p[:, :, None] * (np.eye(p.shape[1]) - p[:, None, :])
+    if temperature != 1.0:
+        jacobian /= temperature
+    return jacobian
 
 
 _FORWARD = {"sigmoid": sigmoid, "softmax": softmax}

@@ -48,17 +48,20 @@ def check_labels(y: np.ndarray, n_outputs: int) -> np.ndarray:
         raise ValueError(f"labels y must be a 1-D array of class indices, got shape {y.shape}")
     if y.dtype == bool:
         y = y.astype(int)
-    if not np.issubdtype(y.dtype, np.number) or not np.all(np.isfinite(y)):
-        raise ValueError("labels y must be finite numbers (class indices)")
-    if np.any(y != np.round(y)):
-        raise ValueError("labels y must be whole numbers (class indices), not fractions")
+    if not np.issubdtype(y.dtype, np.integer):
+        if not np.issubdtype(y.dtype, np.number) or not np.all(np.isfinite(y)):
+            raise ValueError("labels y must be finite numbers (class indices)")
+        if np.any(y != np.round(y)):
+            raise ValueError("labels y must be whole numbers (class indices), not fractions")
+        y = y.astype(int)
     n_classes = max(n_outputs, 2)
-    if y.size and (y.min() < 0 or y.max() >= n_classes):
+    # As unsigned, a negative label wraps to a huge one: one comparison catches both ends.
+    if np.any(y.astype(np.uint64, copy=False) >= n_classes):
         raise ValueError(
             f"labels must lie in 0 … {n_classes - 1} for {n_outputs} output(s); "
             f"got values from {y.min():g} to {y.max():g}"
         )
-    return y.astype(int)
+    return y
 
 
 def targets(y: np.ndarray, n_outputs: int) -> np.ndarray:
@@ -67,15 +70,22 @@ def targets(y: np.ndarray, n_outputs: int) -> np.ndarray:
     k = 1: the binary label itself, t. k ≥ 2: one-hot of the class index, so a binary label t
     under a 2-way head becomes (1 − t, t).
     """
-    y = check_labels(y, n_outputs)
+    return one_hot(check_labels(y, n_outputs), n_outputs)
+
+
+def one_hot(y: np.ndarray, n_outputs: int) -> np.ndarray:
+    """`targets` for labels already checked by `check_labels`."""
+    encoded = np.zeros((len(y), n_outputs))
     if n_outputs == 1:
-        return y[:, None].astype(float)
-    return np.eye(n_outputs)[y]
+        encoded[:, 0] = y
+    else:
+        encoded[np.arange(len(y)), y] = 1.0
+    return encoded
 
 
-def cross_entropy(u: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """CE = −Σ_k y_k log softmax(u)_k per example, via log-sum-exp. (n, k) → (n,)."""
-    return -(y * heads.log_softmax(u)).sum(axis=1)
+def cross_entropy(log_p: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """CE = −Σ_k y_k log p_k per example, from log p = log_softmax(u). (n, k) → (n,)."""
+    return -(y * log_p).sum(axis=1)
 
 
 def cross_entropy_dL_dp(p: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -130,10 +140,15 @@ def head_loss(
     loss = resolve_loss(head, loss)
     t = heads.check_temperature(temperature)
     u = np.asarray(z, dtype=float) / t
-    p = heads.probabilities(head, u)
-    jacobian = heads.jacobian(head, p, t)
+    heads.check_head(head, u.shape[-1])
+    if head == "softmax":
+        p, log_p = heads.softmax_and_log(u)
+        jacobian = heads.softmax_jacobian(p, t)
+    else:
+        p = heads.sigmoid(u)
+        jacobian = heads.sigmoid_jacobian(p, t)
     if loss == "ce":
-        losses, dL_dp, dL_dz = cross_entropy(u, y), cross_entropy_dL_dp(p, y), (p - y) / t
+        losses, dL_dp, dL_dz = cross_entropy(log_p, y), cross_entropy_dL_dp(p, y), (p - y) / t
     elif loss == "bce":
         losses, dL_dp = binary_cross_entropy(u, y), binary_cross_entropy_dL_dp(u, y)
         dL_dz = (p - y) / t

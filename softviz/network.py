@@ -115,7 +115,8 @@ class MLP:
         X = np.asarray(X, dtype=float)
         if X.ndim != 2 or X.shape[1] != self.n_inputs:
             raise ValueError(f"X must have shape (n, {self.n_inputs}), got {X.shape}")
-        if not np.all(np.isfinite(X)):
+        # One sum is non-finite whenever any entry is; only then look entry by entry.
+        if not np.isfinite(X.sum()) and not np.all(np.isfinite(X)):
             raise ValueError("X contains NaN or infinite values")
         if y is not None and len(y) != len(X):
             raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
@@ -146,29 +147,29 @@ class MLP:
         """Forward pass, loss and backward pass over a batch; returns the full Trace."""
         X = self._check_batch(X, y)
         y = losses.check_labels(y, self.n_outputs)
-        target = losses.targets(y, self.n_outputs)
+        target = losses.one_hot(y, self.n_outputs)
         a, h = self.hidden_layer(X)
         z = h @ self._params["W2"].T + self._params["b2"]
         out = losses.head_loss(self.head, self.loss, z, target, self.temperature)
         dL_dh, dL_da, grads = self._backward(X, a, h, out.dL_dz)
         return Trace(
             X, y, target, a, None if a is None else h, z, out.probs, out.jacobian,
-            out.dL_dp, out.dL_dz, dL_dh, dL_da, out.losses, float(out.losses.mean()), grads,
+            out.dL_dp, out.dL_dz, dL_dh, dL_da, out.losses, float(out.losses.sum() / len(X)), grads,
         )  # fmt: skip
 
     def _backward(
         self, X: np.ndarray, a: np.ndarray | None, h: np.ndarray, dL_dz: np.ndarray
     ) -> tuple[np.ndarray | None, np.ndarray | None, dict[str, np.ndarray]]:
-        n = len(X)
         # Batch gradient = mean of the per-example outer products δ hᵀ.
-        grads = {"W2": dL_dz.T @ h / n, "b2": dL_dz.mean(axis=0)}
+        inv_n = 1.0 / len(X)
+        grads = {"W2": (dL_dz.T @ h) * inv_n, "b2": dL_dz.sum(axis=0) * inv_n}
         if a is None:
             return None, None, grads
         _, phi_grad = get_activation(self.activation)
         dL_dh = dL_dz @ self._params["W2"]
         dL_da = dL_dh * phi_grad(a)
-        grads["W1"] = dL_da.T @ X / n
-        grads["b1"] = dL_da.mean(axis=0)
+        grads["W1"] = (dL_da.T @ X) * inv_n
+        grads["b1"] = dL_da.sum(axis=0) * inv_n
         return dL_dh, dL_da, grads
 
     def train_step(self, X: np.ndarray, y: np.ndarray, lr: float = 0.1) -> Trace:

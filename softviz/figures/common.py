@@ -27,10 +27,14 @@ def symmetric_limit(values: np.ndarray, floor: float = 1e-12) -> float:
 
 
 def base_layout(fig: go.Figure, title: str = "", height: int = 300, top: int = 40) -> go.Figure:
-    """Compact margins, a plain white template and a title: shared by every figure."""
+    """Compact margins and a title: shared by every figure.
+
+    No Plotly template: copying one costs ~10–25 ms per figure, and Streamlit's chart theme
+    styles fonts, grids and background anyway.
+    """
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
-        template="plotly_white",
+        template="none",
         height=height,
         margin={"l": 10, "r": 10, "t": top, "b": 10},
     )

@@ -19,4 +19,6 @@ def render() -> None:
 
     st.title("How one yes/no label trains a network")
     st.write(STORY)
+    st.page_link(pages.HEADS, label="Heads lab: sigmoid vs softmax, their Jacobians, live")
     st.page_link(pages.TRAIN, label="Training lab: step a network and watch the gradients")
+    st.page_link(pages.COMPARE, label="Head to head: two heads trained in lockstep, and a race")

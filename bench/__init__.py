@@ -1,0 +1,1 @@
+"""Benchmarks that measure softviz against references in the same run (see README)."""

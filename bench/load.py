@@ -1,0 +1,176 @@
+"""Load test: many browser sessions on one server at once, each training its own network.
+
+    python3 tasks.py load --sessions 30 --seconds 40
+
+Each session opens /train with its own seed and learning rate, then loops through its own
+mix of Step, Step ×10, Play / Pause and a settings change, checking after every action that
+the Steps metric shows exactly its own count (no cross-talk). Reports errors, the p50/p95
+latency of Step, the server's memory before, at peak and after the sessions close.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.async_api import Page, async_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.browser import APP, CHROMIUM_ARGS, READY, STEPS_JS, Server  # noqa: E402
+
+
+@dataclass
+class SessionReport:
+    name: str
+    steps: int = 0
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+async def shown_steps(page: Page) -> int:
+    text = await page.evaluate(f"() => {STEPS_JS}")
+    return int(text)
+
+
+async def click_and_expect(page: Page, label: str, expected: int, report: SessionReport) -> None:
+    start = time.perf_counter()
+    await page.get_by_role("button", name=label, exact=True).click()
+    await page.wait_for_function(f"() => {STEPS_JS} === '{expected}'", timeout=60_000)
+    await page.wait_for_function(READY, timeout=60_000)
+    report.latencies.append(time.perf_counter() - start)
+    report.steps = expected
+
+
+async def check_no_exception(page: Page, report: SessionReport, when: str) -> None:
+    if await page.locator("[data-testid='stException']").count():
+        report.errors.append(f"exception shown after {when}")
+
+
+async def open_train(page: Page, base: str, query: str, report: SessionReport) -> None:
+    await page.goto(f"{base}/train?{query}")
+    await page.wait_for_function(f"() => {STEPS_JS} === '0'", timeout=90_000)
+    await page.wait_for_function(READY, timeout=90_000)
+    report.steps = 0
+
+
+async def play_pause(page: Page, report: SessionReport, rng: random.Random) -> None:
+    await page.get_by_role("button", name="Play", exact=True).click()
+    await page.wait_for_timeout(rng.uniform(500, 1500))
+    await page.get_by_role("button", name="Pause", exact=True).click()
+    await page.get_by_role("button", name="Play", exact=True).wait_for(timeout=60_000)
+    await page.wait_for_function(READY, timeout=60_000)
+    report.steps = await shown_steps(page)
+
+
+async def one_session(browser, base: str, index: int, seconds: float) -> SessionReport:
+    report = SessionReport(f"session-{index}")
+    rng = random.Random(index)
+    context = await browser.new_context(viewport={"width": 1000, "height": 700})
+    page = await context.new_page()
+    try:
+        await open_train(page, base, f"seed={index}&lr={0.05 + 0.01 * index:.2f}", report)
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            action = rng.choices(["step", "step10", "play", "settings"], [6, 2, 1, 1])[0]
+            if action == "step":
+                await click_and_expect(page, "Step", report.steps + 1, report)
+            elif action == "step10":
+                await click_and_expect(page, "Step ×10", report.steps + 10, report)
+            elif action == "play":
+                await play_pause(page, report, rng)
+            else:
+                await open_train(page, base, f"seed={index}&noise={rng.choice([0.05, 0.2])}",
+                                 report)  # fmt: skip
+            if await shown_steps(page) != report.steps:
+                report.errors.append(f"cross-talk: shows {await shown_steps(page)}, "
+                                     f"expected {report.steps} after {action}")  # fmt: skip
+            await check_no_exception(page, report, action)
+    except Exception as err:  # a load test reports every failure instead of stopping
+        report.errors.append(f"{type(err).__name__}: {str(err)[:200]}")
+    finally:
+        await context.close()
+    return report
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+async def run_async(sessions: int, seconds: float) -> dict:
+    server = Server(APP, extra_args=["--server.disconnectedSessionTTL=2"])
+    try:
+        server.wait_healthy()
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(
+                executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+                args=CHROMIUM_ARGS,
+            )
+            warm = await browser.new_page()
+            await open_train(warm, server.url, "", SessionReport("warm-up"))
+            await warm.close()
+            await asyncio.sleep(4)
+            rss_before = server.rss_mb()
+            peak = [rss_before]
+
+            async def sample_memory() -> None:
+                while True:
+                    peak[0] = max(peak[0], server.rss_mb())
+                    await asyncio.sleep(0.5)
+
+            sampler = asyncio.create_task(sample_memory())
+            reports = await asyncio.gather(
+                *(one_session(browser, server.url, i, seconds) for i in range(sessions))
+            )
+            sampler.cancel()
+            await browser.close()
+        await asyncio.sleep(6)  # past disconnectedSessionTTL: the server drops the sessions
+        rss_after = server.rss_mb()
+    finally:
+        server.stop()
+    latencies = [t for r in reports for t in r.latencies]
+    return {
+        "sessions": sessions,
+        "seconds": seconds,
+        "actions": len(latencies),
+        "errors": [f"{r.name}: {e}" for r in reports for e in r.errors],
+        "step_latency_p50_s": percentile(latencies, 0.5),
+        "step_latency_p95_s": percentile(latencies, 0.95),
+        "step_latency_mean_s": statistics.fmean(latencies) if latencies else float("nan"),
+        "rss_before_mb": rss_before,
+        "rss_peak_mb": peak[0],
+        "rss_after_close_mb": rss_after,
+        "rss_per_session_mb": (peak[0] - rss_before) / sessions,
+    }
+
+
+def run(sessions: int = 30, seconds: float = 40.0) -> dict:
+    return asyncio.run(run_async(sessions, seconds))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=40.0)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    result = run(args.sessions, args.seconds)
+    print(json.dumps(result, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+    return 1 if result["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
