@@ -28,7 +28,7 @@ from softviz.ui.common import write_query
 
 KEY = "train"
 CONTROLS = "ctl"
-TRAINER, TOKEN = "train_trainer", "train_data_token"
+TRAINER, TOKEN = "trainer", "train_data_token"
 GRID = 100
 GALLERY = 32
 INTRO = (
