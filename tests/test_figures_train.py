@@ -62,6 +62,7 @@ def test_every_builder_gives_a_valid_figure():
         figs.surface_figure(grid, grid, RNG.random((100, 100)), points, compact=True),
         figs.gallery_figure(images, RNG.random(12), RNG.integers(0, 2, 12), np.arange(12)),
         figs.strip_figure(RNG.random(40), RNG.integers(0, 2, 40)),
+        figs.image_figure(RNG.random((10, 10))),
         figs.inspector_figure(
             RNG.random(8),
             RNG.normal(size=2),

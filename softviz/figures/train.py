@@ -403,6 +403,27 @@ def _bar_only(limit: float, title: str, x: float, refs: dict) -> dict:
     }
 
 
+def image_figure(image: np.ndarray, height: int = 220) -> go.Figure:
+    """One grayscale image (h, w), pixel values on hover."""
+    layout, refs = _single_axes(
+        height,
+        top=5,
+        bottom=5,
+        xaxis={"visible": False},
+        yaxis={"visible": False, "autorange": "reversed", "scaleanchor": "x"},
+    )
+    layout["margin"]["l"] = 5
+    trace = {
+        "type": "heatmap",
+        "z": _f32(image),
+        "colorscale": GRAYS,
+        "showscale": False,
+        "hovertemplate": "pixel (%{y}, %{x}) = %{z:.2f}<extra></extra>",
+        **refs,
+    }
+    return figure([trace], layout)
+
+
 def _single_axes(height: int, top: int = 30, bottom: int = 40, **axes) -> tuple[dict, dict]:
     layout = _layout(height, top=top, bottom=bottom, left=50)
     return layout, _subplot(layout, 1, (0, 1), (0, 1), "", **axes)
