@@ -182,7 +182,7 @@ def _line(x, y, name: str, colour: str, dash: str, refs: dict, legend: bool) -> 
         "x": x,
         "y": _f32(y),
         "name": name,
-        "mode": "lines",
+        "mode": "lines" if len(x) > 1 else "markers",  # step 0: one dot
         "line": {"color": colour, "dash": dash},
         "legendgroup": name,
         "showlegend": legend,
