@@ -29,15 +29,16 @@ CASES = [(page, query) for page, queries in EXTREMES.items() for query in querie
 def non_finite(node, gaps_allowed: bool = False) -> bool:
     """Whether a parsed Plotly spec holds NaN or ±inf anywhere, typed arrays included.
 
-    A mosaic of small images (a heatmap with hoverongaps false) separates its tiles with NaN
-    gap pixels, drawn as empty space: there NaN is allowed, infinity never.
+    Two figures use NaN on purpose, as Plotly's "draw nothing here": a mosaic of small images
+    (a heatmap with hoverongaps false) between its tiles, and a line trace between separate
+    outlines. There NaN is allowed; infinity never is.
     """
     if isinstance(node, dict):
         if "bdata" in node and "dtype" in node:
             values = np.frombuffer(base64.b64decode(node["bdata"]), dtype=node["dtype"])
             bad = np.isinf(values) if gaps_allowed else ~np.isfinite(values)
             return values.dtype.kind == "f" and bool(bad.any())
-        gaps = gaps_allowed or node.get("hoverongaps") is False
+        gaps = gaps_allowed or node.get("hoverongaps") is False or node.get("mode") == "lines"
         return any(non_finite(v, gaps) for v in node.values())
     if isinstance(node, list):
         return any(non_finite(v, gaps_allowed) for v in node)
