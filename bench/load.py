@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.async_api import Page, async_playwright
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -34,6 +35,7 @@ class SessionReport:
     steps: int = 0
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    pause_retries: int = 0
 
 
 async def shown_steps(page: Page) -> int:
@@ -63,10 +65,21 @@ async def open_train(page: Page, base: str, query: str, report: SessionReport) -
 
 
 async def play_pause(page: Page, report: SessionReport, rng: random.Random) -> None:
+    """Play for a moment, then Pause. Under heavy load a Pause click can land while a Play
+    frame is being replaced and be dropped by Streamlit; like a person, we click again, and
+    count it (`pause_retries`). Three dropped clicks in a row is an error."""
     await page.get_by_role("button", name="Play", exact=True).click()
     await page.wait_for_timeout(rng.uniform(500, 1500))
-    await page.get_by_role("button", name="Pause", exact=True).click()
-    await page.get_by_role("button", name="Play", exact=True).wait_for(timeout=180_000)
+    play = page.get_by_role("button", name="Play", exact=True)
+    for attempt in range(3):
+        await page.get_by_role("button", name="Pause", exact=True).click()
+        try:
+            await play.wait_for(timeout=30_000)
+            break
+        except PlaywrightTimeout:
+            report.pause_retries += 1
+    else:
+        raise RuntimeError("Pause did not take after three clicks")
     await page.wait_for_function(READY, timeout=180_000)
     report.steps = await shown_steps(page)
 
@@ -147,6 +160,7 @@ async def run_async(sessions: int, seconds: float) -> dict:
         "seconds": seconds,
         "actions": len(latencies),
         "errors": [f"{r.name}: {e}" for r in reports for e in r.errors],
+        "pause_retries": sum(r.pause_retries for r in reports),
         "step_latency_p50_s": percentile(latencies, 0.5),
         "step_latency_p95_s": percentile(latencies, 0.95),
         "step_latency_mean_s": statistics.fmean(latencies) if latencies else float("nan"),
