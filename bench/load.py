@@ -71,7 +71,7 @@ async def play_pause(page: Page, report: SessionReport, rng: random.Random) -> N
     await page.get_by_role("button", name="Play", exact=True).click()
     await page.wait_for_timeout(rng.uniform(500, 1500))
     play = page.get_by_role("button", name="Play", exact=True)
-    for attempt in range(3):
+    for _ in range(3):
         await page.get_by_role("button", name="Pause", exact=True).click()
         try:
             await play.wait_for(timeout=30_000)
