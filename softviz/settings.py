@@ -164,10 +164,13 @@ class SettingsFileError(ValueError):
     """A settings file that cannot be read at all (not JSON, wrong shape, too large)."""
 
 
-def to_json(settings: Settings, page: str | None = None) -> str:
+def to_json(
+    settings: Settings, page: str | None = None, page_query: Mapping[str, str] | None = None
+) -> str:
     """Every setting (not only those that differ from the defaults) as a small JSON document.
 
-    page, if given, is the URL path of the view ("train", "heads", …) the file was saved from.
+    page, if given, is the URL path of the view ("train", "heads", …) the file was saved from;
+    page_query its own URL keys (e.g. /heads's logits z), which that page validates itself.
     >>> '"lr": 0.1' in to_json(DEFAULTS)
     True
     """
@@ -175,6 +178,8 @@ def to_json(settings: Settings, page: str | None = None) -> str:
     if page:
         document["page"] = page
     document["settings"] = asdict(settings)
+    if page_query:
+        document["page_query"] = dict(page_query)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -246,3 +251,28 @@ def page_of_json(text: str | bytes) -> str | None:
     """
     page = _load_document(text).get("page")
     return page if isinstance(page, str) and re.fullmatch(r"[a-z_]{0,32}", page) else None
+
+
+PAGE_KEY = re.compile(r"[a-z_]{1,32}")
+MAX_PAGE_VALUE = 200  # characters; /heads's ten logits need about 60
+
+
+def page_query_of_json(text: str | bytes) -> tuple[dict[str, str], list[str]]:
+    """The page's own URL keys saved in a settings file, as strings, and one warning for each
+    entry that cannot be one (the page itself then checks the values, as it does for a URL).
+
+    Raises SettingsFileError when the file cannot be used at all.
+    """
+    saved = _load_document(text).get("page_query", {})
+    if not isinstance(saved, dict):
+        return {}, ['Ignored "page_query" (expected an object).']
+    query, warnings = {}, []
+    for key, value in saved.items():
+        ok_value = isinstance(value, str | int | float) and not isinstance(value, bool)
+        if not PAGE_KEY.fullmatch(key) or key in _TYPES or not ok_value:
+            warnings.append(f"Ignored page setting {shown(key)}.")
+        elif len(str(value)) > MAX_PAGE_VALUE:
+            warnings.append(f"Ignored page setting {shown(key)} (longer than {MAX_PAGE_VALUE}).")
+        else:
+            query[key] = str(value)
+    return query, warnings

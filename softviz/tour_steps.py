@@ -15,7 +15,8 @@ from softviz.settings import DEFAULTS, Settings, to_query
 
 @dataclass(frozen=True)
 class Link:
-    """A lab page ("heads", "train", "compare") opened with preset query parameters."""
+    """A lab page ("heads", "train", "compare") opened with preset query parameters: the
+    Settings keys of the UI contract plus the page's own (e.g. /compare's matchup)."""
 
     label: str
     path: str
@@ -141,7 +142,13 @@ STEPS: tuple[Step, ...] = (
         "far per step. Without a hidden layer, halve the softmax's learning rate and the two "
         "runs coincide step for step; keep it equal and the softmax runs ahead.",
         "race",
-        (Link("Head to head: match the learning rates", "compare", (("hidden", "0"),)),),
+        (
+            Link(
+                "Head to head: the rates matched",
+                "compare",
+                (("hidden", "0"), ("match", "1")),
+            ),
+        ),
     ),
     Step(
         "Why not mean squared error?",
@@ -157,7 +164,7 @@ STEPS: tuple[Step, ...] = (
                 preset(replace(BAD_START, loss="mse")),
             ),
             Link("…the same with cross-entropy", "train", _STALL),
-            Link("Head to head: CE against MSE", "compare", (("loss", "mse"),)),
+            Link("Head to head: CE against MSE", "compare", (("matchup", "loss"),)),
         ),
     ),
     Step(

@@ -16,6 +16,7 @@ from softviz.settings import (
     from_json,
     from_query,
     page_of_json,
+    page_query_of_json,
     to_json,
     to_query,
 )
@@ -127,3 +128,27 @@ def test_the_size_limit_counts_bytes():
 def test_non_finite_numbers_are_ignored_with_a_warning():
     s, warnings = from_json('{"settings": {"lr": NaN, "temperature": Infinity}}')
     assert s == DEFAULTS and len(warnings) == 2 and all("finite" in w for w in warnings)
+
+
+def test_page_query_round_trips_and_bad_entries_are_dropped_with_warnings():
+    text = to_json(DEFAULTS, "heads", {"z": "1,-0.5", "label": "0"})
+    assert page_query_of_json(text) == ({"z": "1,-0.5", "label": "0"}, [])
+    assert page_query_of_json(to_json(DEFAULTS)) == ({}, [])
+    bad = json.dumps(
+        {
+            "settings": {},
+            "page_query": {
+                "z": "1,2",
+                "lr": "9",
+                "<x>": "1",
+                "w": [1],
+                "v": "9" * 201,
+                "matchup": "loss",
+                "n": 3,
+            },
+        }  # fmt: skip
+    )
+    query, warnings = page_query_of_json(bad)
+    assert query == {"z": "1,2", "matchup": "loss"}  # lr and n are settings, not page keys
+    assert len(warnings) == 5 and all("<" not in w for w in warnings)
+    assert page_query_of_json('{"settings": {}, "page_query": [1]}')[1]

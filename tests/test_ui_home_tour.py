@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from softviz.settings import DEFAULTS, from_query, to_json
 from softviz.tour_steps import STEPS
+from softviz.ui import compare, heads
 from softviz.ui.share import read_settings_file
 
 HOME = "from softviz.ui import home\nhome.render()\n"
@@ -93,8 +94,18 @@ def test_every_link_of_the_tour_is_a_valid_preset_of_a_lab():
         assert step.links, step.title
         for link in step.links:
             assert link.path in {"heads", "train", "compare"}
-            settings, warnings = from_query(dict(link.query))
+            query = dict(link.query)
+            settings, warnings = from_query(query)
+            if link.path == "compare":  # the page's own keys, checked by the page's parser
+                warnings += compare.page_query(query)[1]
+            if link.path == "heads":
+                warnings += heads.parse_lab(settings, query)[1]
             assert warnings == [], (step.title, link.label, warnings)
+    compare_links = [link for step in STEPS for link in step.links if link.path == "compare"]
+    assert {dict(link.query).get("matchup", "binary") for link in compare_links} >= {
+        "binary",
+        "loss",
+    }
 
 
 def test_next_and_back_change_the_step_and_the_url():
@@ -196,14 +207,16 @@ def test_share_panel_shows_the_link_with_the_query_and_offers_the_files():
 
 
 def test_reading_settings_files():
-    settings, page, warnings = read_settings_file(to_json(DEFAULTS, "train").encode())
-    assert (settings, page, warnings) == (DEFAULTS, "train", [])
-    settings, page, messages = read_settings_file(b"{not json")
-    assert settings is None and "not valid JSON" in messages[0]
-    settings, page, messages = read_settings_file(b" " * 30_000)
-    assert settings is None and "KiB" in messages[0]
-    settings, page, warnings = read_settings_file(b'{"settings": {"lr": "fast"}}')
-    assert settings == DEFAULTS and page is None and "Ignored lr=fast" in warnings[0]
+    loaded = read_settings_file(to_json(DEFAULTS, "heads", {"z": "1,-2", "label": "0"}).encode())
+    assert loaded.settings == DEFAULTS and loaded.page == "heads" and loaded.messages == []
+    assert loaded.page_query == {"z": "1,-2", "label": "0"}
+    loaded = read_settings_file(b"{not json")
+    assert loaded.settings is None and "not valid JSON" in loaded.messages[0]
+    loaded = read_settings_file(b" " * 30_000)
+    assert loaded.settings is None and "KiB" in loaded.messages[0]
+    loaded = read_settings_file(b'{"settings": {"lr": "fast"}}')
+    assert loaded.settings == DEFAULTS and loaded.page is None
+    assert "Ignored lr=fast" in loaded.messages[0]
 
 
 def test_trainer_downloads_render_three_buttons():

@@ -28,6 +28,6 @@ def write_query(settings: Settings, **extra: str) -> None:
 def chart(fig: go.Figure, key: str) -> None:
     """Show a Plotly figure at the column's width, with a stable key (enlarged for a projector
     in presentation mode)."""
-    if presentation.is_on():
-        fig = presentation.style_figure(fig)
-    st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
+    st.plotly_chart(
+        presentation.styled(fig), width="stretch", key=key, config={"displaylogo": False}
+    )

@@ -22,7 +22,7 @@ from softviz.figures import compare as figures
 from softviz.network import predicted_class
 from softviz.settings import BOUNDS, CHOICES, DEFAULTS, Settings, consistent, shown
 from softviz.training import build_dataset
-from softviz.ui import playback, presentation
+from softviz.ui import playback, presentation, share
 from softviz.ui.common import chart, query_settings, write_query
 
 KEY = "compare"
@@ -585,3 +585,4 @@ def render() -> None:
         race_ui(settings, page)
     else:
         lockstep_ui(matchup, settings, page)
+    share.share_panel(settings, "compare", **page_extras(matchup, page, settings))

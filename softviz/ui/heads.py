@@ -22,7 +22,7 @@ from softviz.figures import heads as figures
 from softviz.figures.common import symmetric_limit
 from softviz.losses import HeadLoss
 from softviz.settings import Settings, shown, to_query
-from softviz.ui import presentation
+from softviz.ui import presentation, share
 from softviz.ui.common import chart, query_settings, write_query
 
 K_MIN, K_MAX = 2, 10
@@ -832,3 +832,4 @@ def render() -> None:
     gradient_against_logit(lab, points)
     claims_checked(lab)
     write_lab(lab)
+    share.share_panel(lab.settings, "heads", **lab_query(lab))

@@ -85,4 +85,4 @@ def render() -> None:
     chart(story_figure(snap), "story")
     st.caption(story_caption(snap))
     ways_in()
-    share_panel(settings, "")
+    share_panel(settings, "", expanded=True)

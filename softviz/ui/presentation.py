@@ -107,9 +107,17 @@ def link_query(query: dict[str, str]) -> dict[str, str]:
     return query | {"present": "1"} if is_on() else dict(query)
 
 
+def styled(fig: go.Figure) -> go.Figure:
+    """fig as this session should see it: style_figure in presentation mode, else unchanged."""
+    return style_figure(fig) if is_on() else fig
+
+
 def style_figure(fig: go.Figure) -> go.Figure:
-    """A copy of fig for a projector: larger text, thicker lines, bigger markers, taller."""
-    fig = go.Figure(fig)
+    """fig for a projector: larger text, thicker lines, bigger markers, taller.
+
+    Changes fig in place and returns it: every figure in this app is built afresh for the one
+    chart that shows it (copying would cost a validation pass over large figures during Play).
+    """
     fig.update_layout(font={"size": FONT_SIZE}, hoverlabel={"font": {"size": FONT_SIZE}})
     fig.update_layout(title_font_size=TITLE_SIZE, legend_font_size=FONT_SIZE)
     # Set per axis too: Streamlit's chart theme would otherwise keep its small grey labels.
@@ -135,7 +143,8 @@ def _thicken(trace) -> None:
     if trace.type in ("scatter", "scattergl"):
         if trace.line is not None:
             trace.line.width = max((trace.line.width or 2) * 1.6, MIN_LINE_WIDTH)
-        if "markers" in (trace.mode or "") and not isinstance(trace.marker.size, tuple):
-            trace.marker.size = max((trace.marker.size or 6) * 1.4, MIN_MARKER_SIZE)
+        size = trace.marker.size if trace.marker is not None else None
+        if "markers" in (trace.mode or "") and (size is None or isinstance(size, int | float)):
+            trace.marker.size = max((size or 6) * 1.4, MIN_MARKER_SIZE)
     if trace.type in ("heatmap", "bar"):
         trace.textfont.size = CELL_TEXT_SIZE

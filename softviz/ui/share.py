@@ -8,6 +8,7 @@ back up), and downloads of a training run's history and weights.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -19,6 +20,7 @@ from softviz.settings import (
     SettingsFileError,
     from_json,
     page_of_json,
+    page_query_of_json,
     to_json,
     to_query,
 )
@@ -39,22 +41,30 @@ def view_url(query: dict[str, str]) -> str:
     """The address of this page with the given query; root-relative if the browser's URL is
     unknown (as in tests)."""
     base = st.context.url or ""
-    return base + (f"?{urlencode(query)}" if query else "")
+    return base + (f"?{urlencode(query, safe=',')}" if query else "")
 
 
-def share_panel(settings: Settings, page: str, **extra: str) -> None:
-    """A sidebar section with the link to this view, a settings download and a settings upload.
+def share_panel(
+    settings: Settings,
+    page: str,
+    trainer: Trainer | None = None,
+    expanded: bool = False,
+    **extra: str,
+) -> None:
+    """A sidebar section with the link to this view, a settings download and a settings upload
+    (and, given a training run, downloads of its history and weights).
 
     page is this page's URL path ("" for the landing page); extra are page-owned query keys.
+    Collapsed unless expanded: under a lab's controls it should not push them away.
     """
     _open_pending_switch()
     query = view_query(settings, **extra)
-    with st.sidebar.expander("Share and save", icon=":material/share:", expanded=True):
+    with st.sidebar.expander("Share and save", icon=":material/share:", expanded=expanded):
         st.caption("Link to exactly this view — copy it with the button at its right:")
         st.code(view_url(query), language=None, wrap_lines=True)
         st.download_button(
             "Settings (JSON)",
-            to_json(settings, page),
+            to_json(settings, page, {key: value for key, value in extra.items() if value}),
             file_name=f"softviz-{page or 'start'}-settings.json",
             mime="application/json",
             on_click="ignore",
@@ -70,19 +80,35 @@ def share_panel(settings: Settings, page: str, **extra: str) -> None:
             max_upload_size=1,
             help="A settings file saved from any softviz page; it restores that view.",
         )
+        if trainer is not None:
+            st.caption("This training run as it is now:")
+            trainer_downloads(trainer, columns=False)
     _show_notes()
 
 
-def read_settings_file(data: bytes) -> tuple[Settings | None, str | None, list[str]]:
-    """(settings, page, warnings) from an uploaded file's bytes, or (None, None, [reason])."""
+@dataclass(frozen=True)
+class SettingsFile:
+    """What an uploaded settings file restores: settings (None if the file is unusable), the
+    page it was saved on, that page's own query keys, and messages (the reason, or warnings)."""
+
+    settings: Settings | None
+    page: str | None = None
+    page_query: dict[str, str] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+
+
+def read_settings_file(data: bytes) -> SettingsFile:
+    """Everything a settings file's bytes restore, or why they restore nothing."""
     if len(data) > MAX_JSON_BYTES:
         kib = len(data) / 1024
-        return None, None, [f"That file is {kib:.0f} KiB; a settings file is under 20 KiB."]
+        reason = f"That file is {kib:.0f} KiB; a settings file is under 20 KiB."
+        return SettingsFile(None, messages=[reason])
     try:
         settings, warnings = from_json(data)
-        return settings, page_of_json(data), warnings
+        page_query, more = page_query_of_json(data)
+        return SettingsFile(settings, page_of_json(data), page_query, warnings + more)
     except SettingsFileError as err:
-        return None, None, [str(err)]
+        return SettingsFile(None, messages=[str(err)])
 
 
 def _load_upload(page: str) -> None:
@@ -90,15 +116,16 @@ def _load_upload(page: str) -> None:
     upload = st.session_state.get(UPLOAD_KEY)
     if upload is None:
         return
-    settings, saved_from, messages = read_settings_file(upload.getvalue())
-    if settings is None:
-        st.session_state[_NOTES_KEY] = [("error", f"Could not load that file: {messages[0]}")]
+    loaded = read_settings_file(upload.getvalue())
+    if loaded.settings is None:
+        reason = loaded.messages[0]
+        st.session_state[_NOTES_KEY] = [("error", f"Could not load that file: {reason}")]
         return
-    query = view_query(settings)
+    query = view_query(loaded.settings, **loaded.page_query)
     notes = [("success", "Settings loaded: the view below is the one the file describes.")]
-    st.session_state[_NOTES_KEY] = notes + [("warning", m) for m in messages]
-    if saved_from is not None and saved_from != page:
-        st.session_state[_SWITCH_KEY] = (saved_from, query)
+    st.session_state[_NOTES_KEY] = notes + [("warning", m) for m in loaded.messages]
+    if loaded.page is not None and loaded.page != page:
+        st.session_state[_SWITCH_KEY] = (loaded.page, query)
     st.query_params.from_dict(query)
 
 
@@ -119,16 +146,17 @@ def _show_notes() -> None:
         getattr(st, kind)(message)
 
 
-def trainer_downloads(trainer: Trainer, key: str = "train") -> None:
-    """Download buttons for a run's history (CSV) and current weights (NPZ and JSON).
+def trainer_downloads(trainer: Trainer, key: str = "train", columns: bool = True) -> None:
+    """Download buttons for a run's history (CSV) and current weights (NPZ and JSON), side by
+    side or (columns=False, for the sidebar) one under another.
 
     The files are built only when clicked, from the run as it is at that moment (the files
     record the step count), so drawing the buttons costs nothing during Play.
     """
     name = f"softviz-{trainer.settings.dataset}"
-    for column, (label, make, suffix, mime) in zip(
-        st.columns(3), _trainer_files(trainer), strict=True
-    ):
+    files = _trainer_files(trainer)
+    places = st.columns(len(files)) if columns else [st.container() for _ in files]
+    for column, (label, make, suffix, mime) in zip(places, files, strict=True):
         column.download_button(
             label,
             make,

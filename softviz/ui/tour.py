@@ -106,7 +106,7 @@ def render() -> None:
             step_text(step)
         with picture:
             _draw_view(step.view)
-    share_panel(settings, "tour", step=str(number))
+    share_panel(settings, "tour", expanded=True, step=str(number))
 
 
 def _draw_view(name: str) -> None:

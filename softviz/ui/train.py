@@ -23,7 +23,7 @@ from softviz.training import (
     output_gradient_by_class,
     training_changes,
 )
-from softviz.ui import controls, inspector, playback, presentation
+from softviz.ui import controls, inspector, playback, presentation, share
 from softviz.ui.common import write_query
 
 KEY = "train"
@@ -118,7 +118,7 @@ def chart(fig, key: str) -> None:
     """Show a figure at full width; while playing as a static image (no hover or zoom
     layers), which lets the browser redraw every frame much faster."""
     config = {"displaylogo": False, "staticPlot": playback.is_playing(KEY)}
-    st.plotly_chart(fig, width="stretch", key=key, config=config)
+    st.plotly_chart(presentation.styled(fig), width="stretch", key=key, config=config)
 
 
 def views(trainer: Trainer) -> None:
@@ -279,7 +279,7 @@ def _data_view_ui(trainer: Trainer, playing: bool) -> None:
         chart(fig, "train_data_live")
         return
     event = st.plotly_chart(
-        fig,
+        presentation.styled(fig),
         width="stretch",
         key="train_data_pick",
         on_select="rerun",
@@ -344,6 +344,7 @@ def render() -> None:
         write_query(settings)
         data, token = data_for(settings)
         trainer = None if data is None else trainer_for(settings, data, token)
+        share.share_panel(settings, "train", trainer=trainer)
     if trainer is None:
         return
     playback.buttons_ui(KEY, trainer, lambda: reset(settings, data, token))

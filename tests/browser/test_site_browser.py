@@ -1,9 +1,12 @@
 """The landing page, the tour, presentation mode, shared links and files in a real Chromium."""
 
+import csv
+import io
 import json
 import re
 from dataclasses import replace
 
+import numpy as np
 from playwright.sync_api import Page, expect
 
 from softviz.settings import DEFAULTS, from_json, to_json
@@ -181,3 +184,39 @@ def test_simultaneous_sessions_do_not_trip_over_each_other(app_server, browser):
     finally:
         for context in contexts:
             context.close()
+
+
+def test_history_and_weights_downloads_from_the_training_lab(app_server, page):
+    open_page(page, f"{app_server}/train?dataset=xor&hidden=4")
+    for expected in ("1", "2"):
+        page.get_by_role("button", name="Step", exact=True).click()
+        steps = page.get_by_test_id("stMetric").filter(has_text="Steps")
+        expect(steps.get_by_test_id("stMetricValue")).to_have_text(expected)
+        wait_ready(page)
+    sidebar = page.locator(SIDEBAR)
+    sidebar.get_by_text("Share and save").click()  # collapsed under the lab's controls
+    with page.expect_download() as info:
+        sidebar.get_by_role("button", name=re.compile(r"History \(CSV\)")).click()
+    rows = list(csv.DictReader(io.StringIO(open(info.value.path(), encoding="utf-8").read())))
+    assert [int(row["step"]) for row in rows] == [0, 1, 2]
+    with page.expect_download() as info:
+        sidebar.get_by_role("button", name=re.compile(r"Weights \(NPZ\)")).click()
+    weights = np.load(info.value.path())
+    assert weights["W1"].shape == (4, 2) and weights["W2"].shape == (2, 4)
+    assert int(weights["steps"]) == 2
+
+
+def test_a_labs_settings_file_reopens_the_lab_with_its_own_keys(app_server, page, tmp_path):
+    open_page(page, f"{app_server}/heads?k=2&z=2,-1")
+    page.locator(SIDEBAR).get_by_text("Share and save").click()
+    with page.expect_download() as info:
+        page.get_by_role("button", name=re.compile("Settings \\(JSON\\)")).click()
+    text = open(info.value.path(), encoding="utf-8").read()
+    assert json.loads(text)["page_query"]["z"] == "2,-1"
+    saved = tmp_path / "heads.json"
+    saved.write_text(text)
+    open_page(page, f"{app_server}/tour?step=3")
+    page.locator(f"{SIDEBAR} input[type='file']").set_input_files(saved)
+    expect(page).to_have_url(re.compile(r"/heads\?.*z=2(,|%2C)-1"))
+    wait_ready(page)
+    assert_no_exception(page)

@@ -1,0 +1,53 @@
+"""The share panel, the run downloads and presentation mode on the three labs (AppTest)."""
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+LAB = "from softviz.ui import {0}\n{0}.render()\n"
+
+
+def run(page: str, **query: str) -> AppTest:
+    at = AppTest.from_string(LAB.format(page), default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def link(at: AppTest) -> str:
+    return at.code[0].value
+
+
+def download_labels(at: AppTest) -> list[str]:
+    return [el.proto.label for el in at.get("download_button")]
+
+
+@pytest.mark.parametrize(
+    ("page", "query", "expected"),
+    [
+        ("heads", {"z": "2,-1", "k": "2"}, "z=2,-1"),
+        ("compare", {"matchup": "loss"}, "matchup=loss"),
+        ("train", {"dataset": "xor", "hidden": "8"}, "dataset=xor&hidden=8"),
+    ],
+)
+def test_every_lab_shares_a_link_with_its_own_keys(page, query, expected):
+    at = run(page, **query)
+    assert not at.exception
+    assert expected in link(at)
+    assert "Settings (JSON)" in download_labels(at)
+    assert at.get("file_uploader")
+
+
+def test_the_training_lab_offers_its_history_and_weights():
+    at = run("train")
+    assert download_labels(at)[-3:] == ["History (CSV)", "Weights (NPZ)", "Weights (JSON)"]
+
+
+def test_presentation_mode_enlarges_the_training_labs_charts():
+    plain = [json.loads(c.proto.spec) for c in run("train").get("plotly_chart")]
+    big = [json.loads(c.proto.spec) for c in run("train", present="1").get("plotly_chart")]
+    assert len(big) == len(plain) > 0
+    for before, after in zip(plain, big, strict=True):
+        assert after["layout"]["font"]["size"] >= 18
+        assert after["layout"]["height"] >= before["layout"]["height"]
