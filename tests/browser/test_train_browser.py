@@ -59,7 +59,7 @@ def choose_csv(page: Page) -> None:
 def test_csv_upload_good_and_bad(app_server, page, tmp_path):
     open_train(page, app_server)
     choose_csv(page)
-    uploader = page.locator("[data-testid='stFileUploader'] input[type='file']")
+    uploader = page.locator("[data-testid='stFileUploader'] input[type='file'][accept*='.csv']")
     bad = tmp_path / "bad.csv"
     bad.write_text("x1,x2,label\n" + "1,2,yes\n" * 6 + "3,,no\n" + "1,2,no\n" * 6)
     uploader.set_input_files(str(bad))
