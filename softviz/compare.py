@@ -54,9 +54,8 @@ class Side:
         """Append one history row from the step's batch trace and whole-set evaluations."""
         self.last_trace = batch
         norms = [float(np.linalg.norm(batch.grads.get(k, np.zeros(0)))) for k in ("W1", "W2")]
-        epoch = step * len(batch.X) / len(train.X)
         row = (step, train.loss, test.loss, accuracy(train.probs, train.y),
-               accuracy(test.probs, test.y), *norms, epoch)  # fmt: skip
+               accuracy(test.probs, test.y), *norms)  # fmt: skip
         self.history.rows.append(row)
         self.push.append(push_ratio(batch.dL_dz, batch.y))
 

@@ -96,7 +96,10 @@ def _parse(key: str, raw: str) -> Any:
         if raw not in CHOICES[key]:
             raise ValueError(f"expected one of {', '.join(CHOICES[key])}")
         return raw
-    value = float(raw)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError("expected a number") from None  # float's message echoes the input
     if not math.isfinite(value):
         raise ValueError("expected a finite number")
     if kind is int and value != int(value):

@@ -19,9 +19,7 @@ from softviz.settings import Settings
 EXPLODED_LOSS = 1e6
 # Train and test metrics are computed on at most this many examples per split, every step.
 EVAL_MAX = 2000
-HISTORY_KEYS = (
-    "step", "train_loss", "test_loss", "train_acc", "test_acc", "norm_W1", "norm_W2", "epoch",
-)  # fmt: skip
+HISTORY_KEYS = ("step", "train_loss", "test_loss", "train_acc", "test_acc", "norm_W1", "norm_W2")
 # Settings that only change how a run is shown or played, never the run itself.
 DISPLAY_FIELDS = frozenset({"present", "speed"})
 TRAINING_FIELDS = tuple(f.name for f in fields(Settings) if f.name not in DISPLAY_FIELDS)
@@ -188,7 +186,7 @@ class Trainer:
         if not (np.isfinite([train_loss, test_loss]).all() and train_loss <= EXPLODED_LOSS):
             return f"training loss {train_loss:.3g}"
         norms = [float(np.linalg.norm(trace.grads.get(k, np.zeros(0)))) for k in ("W1", "W2")]
-        row = (self.steps, train_loss, test_loss, train_acc, test_acc, *norms, self.epoch)
+        row = (self.steps, train_loss, test_loss, train_acc, test_acc, *norms)
         self.history.rows.append(row)
         self.last_trace = trace
         return None

@@ -55,10 +55,14 @@ def test_every_builder_gives_a_valid_figure():
     figures = [
         figs.curves_figure(history),
         figs.templates_figure(RNG.normal(size=(16, 100)), RNG.normal(size=(16, 100)), (10, 10)),
+        figs.templates_figure(
+            RNG.normal(size=(5, 100)), RNG.normal(size=(5, 100)), (10, 10), compact=True
+        ),
         figs.surface_figure(grid, grid, RNG.random((100, 100)), points),
         figs.surface_figure(grid, grid, RNG.random((100, 100)), points, compact=True),
         figs.gallery_figure(images, RNG.random(12), RNG.integers(0, 2, 12), np.arange(12)),
         figs.strip_figure(RNG.random(40), RNG.integers(0, 2, 40)),
+        figs.image_figure(RNG.random((10, 10))),
         figs.inspector_figure(
             RNG.random(8),
             RNG.normal(size=2),
@@ -77,8 +81,9 @@ def test_gallery_frames_exactly_the_mistakes():
     prob = np.array([0.9, 0.2, 0.7, 0.4])
     y = np.array([1, 1, 0, 0])
     fig = figs.gallery_figure(RNG.random((4, 10, 10)), prob, y, np.arange(4))
-    assert len(fig.layout.shapes) == 2
-    captions = fig.data[2].text
+    frames = np.asarray(fig.data[1].x)
+    assert np.isnan(frames).sum() == 2  # two closed outlines, NaN after each
+    captions = fig.data[3].text
     assert captions[1].startswith("✗") and captions[2].startswith("✗")
     assert not captions[0].startswith("✗")
 

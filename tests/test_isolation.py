@@ -16,8 +16,8 @@ def test_two_sessions_keep_their_own_networks():
     first.button(key="train_step10").click().run()
     second.button(key="train_step").click().run()
     assert (steps_shown(first), steps_shown(second)) == ("10", "1")
-    w_first = first.session_state["train_trainer"].net.params["W2"]
-    w_second = second.session_state["train_trainer"].net.params["W2"]
+    w_first = first.session_state["trainer"].net.params["W2"]
+    w_second = second.session_state["trainer"].net.params["W2"]
     assert w_first is not w_second and not np.allclose(w_first, w_second)
     second.button(key="train_reset").click().run()
     assert (steps_shown(first), steps_shown(second)) == ("10", "0")

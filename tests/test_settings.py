@@ -42,3 +42,9 @@ def test_repeated_keys_take_the_last_value_and_softmax_needs_two_outputs():
     assert s.k == 2 and "at least 2 outputs" in warnings[0]
     s, warnings = from_query({"k": "1", "head": "sigmoid"})
     assert (s.k, s.head, warnings) == (1, "sigmoid", [])
+
+
+def test_warnings_never_echo_the_raw_value_through_an_error_message():
+    _, warnings = from_query({"lr": "[x](javascript:alert(1))", "k": "<b>"})
+    assert all("(" not in w.split("(", 1)[1].split(")")[0] for w in warnings)
+    assert all("javascript:" not in w and "<b>" not in w for w in warnings)

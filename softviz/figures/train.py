@@ -182,7 +182,7 @@ def _line(x, y, name: str, colour: str, dash: str, refs: dict, legend: bool) -> 
         "x": x,
         "y": _f32(y),
         "name": name,
-        "mode": "lines",
+        "mode": "lines" if len(x) > 1 else "markers",  # step 0: one dot
         "line": {"color": colour, "dash": dash},
         "legendgroup": name,
         "showlegend": legend,
@@ -277,15 +277,23 @@ def tile_columns(m: int, most: int = 8) -> int:
 
 
 def templates_figure(
-    grad: np.ndarray, weights: np.ndarray, image_shape: tuple[int, int], unit: str = "h"
+    grad: np.ndarray,
+    weights: np.ndarray,
+    image_shape: tuple[int, int],
+    unit: str = "h",
+    compact: bool = False,
 ) -> go.Figure:
     """Each unit's incoming weights and their gradient as small images, side by side.
 
     grad, weights (m, h·w): one row per unit (a row of W1, or of W2 without a hidden layer).
-    Tiles are numbered left to right, top to bottom; hover names the unit.
+    Tiles are numbered left to right, top to bottom; hover names the unit. compact=True
+    (for Play, where nothing is hovered) draws both mosaics as one heatmap, which the browser
+    redraws much faster than two, each scaled to its own limit with its own colour bar.
     """
     m, columns = len(weights), tile_columns(len(weights))
     rows = -(-m // columns)
+    if compact:
+        return _templates_compact(grad, weights, image_shape, unit, columns)
     units = mosaic(
         np.repeat(np.arange(m), np.prod(image_shape)).reshape(m, *image_shape), columns, gap=0
     ).astype(np.uint8)
@@ -320,6 +328,100 @@ def templates_figure(
             nice_limit(values), group, x[1] + 0.005
         )
     return figure(data, layout)
+
+
+def _templates_compact(grad, weights, image_shape, unit: str, columns: int) -> go.Figure:
+    m = len(weights)
+    limits = nice_limit(grad), nice_limit(weights)
+    left = mosaic(grad.reshape(m, *image_shape), columns) / limits[0]
+    right = mosaic(weights.reshape(m, *image_shape), columns) / limits[1]
+    gap = max(2, round(0.24 * left.shape[1]))
+    z = np.c_[left, np.full((len(left), gap), np.nan, np.float32), right].astype(np.float32)
+    rows = -(-m // columns)
+    layout, refs = _single_axes(
+        int(60 + 330 * rows / columns),
+        top=26,
+        bottom=10,
+        xaxis={"visible": False, "domain": [0, 0.94]},
+        yaxis={"visible": False, "autorange": "reversed", "scaleanchor": "x"},
+    )
+    layout["margin"]["l"] = 10
+    width = left.shape[1]
+    titles = (
+        ((width - 1) / 2, f"∂L/∂W: one tile per unit {unit}0…{unit}{m - 1}"),
+        (width + gap + (width - 1) / 2, "Weights W (same layout)"),
+    )
+    layout["annotations"] = [
+        {
+            "text": text,
+            "x": x,
+            "xref": "x",
+            "y": 1,
+            "yref": "paper",
+            "yanchor": "bottom",
+            "showarrow": False,
+            "font": TITLE_FONT,
+        }
+        for x, text in titles
+    ]
+    heat = {
+        "type": "heatmap",
+        "z": z,
+        "zmin": -1,
+        "zmax": 1,
+        "colorscale": DIVERGING,
+        "showscale": False,
+        "hoverinfo": "skip",
+        **refs,
+    }
+    share = width / (2 * width + gap)
+    bars = [
+        _bar_only(limits[0], "∂L/∂W", 0.94 * share + 0.004, refs),
+        _bar_only(limits[1], "W", 0.945, refs),
+    ]
+    return figure([heat, *bars], layout)
+
+
+def _bar_only(limit: float, title: str, x: float, refs: dict) -> dict:
+    """An invisible point whose only job is to draw a colour bar (a legend) for ±limit."""
+    axis = _colour_axis(limit, title, x)
+    return {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "mode": "markers",
+        "hoverinfo": "skip",
+        "marker": {
+            "color": [0],
+            "colorscale": axis["colorscale"],
+            "cmin": -limit,
+            "cmax": limit,
+            "showscale": True,
+            "colorbar": axis["colorbar"],
+        },
+        **refs,
+    }
+
+
+def image_figure(image: np.ndarray, height: int = 220) -> go.Figure:
+    """One grayscale image (h, w), pixel values on hover."""
+    layout, refs = _single_axes(
+        height,
+        top=5,
+        bottom=5,
+        xaxis={"visible": False},
+        yaxis={"visible": False, "autorange": "reversed", "scaleanchor": "x"},
+    )
+    layout["margin"]["l"] = 5
+    trace = {
+        "type": "heatmap",
+        "z": _f32(image),
+        "colorscale": GRAYS,
+        "showscale": False,
+        "hovertemplate": "pixel (%{y}, %{x}) = %{z:.2f}<extra></extra>",
+        **refs,
+    }
+    return figure([trace], layout)
 
 
 def _single_axes(height: int, top: int = 30, bottom: int = 40, **axes) -> tuple[dict, dict]:
@@ -456,9 +558,6 @@ def gallery_figure(
         yaxis={"visible": False, "autorange": "reversed", "scaleanchor": "x"},
     )
     layout["margin"]["l"] = 10
-    layout["shapes"] = [
-        _frame(left, top, w, h) for left, top in zip(lefts[wrong], tops[wrong], strict=True)
-    ]
     data = [
         {
             "type": "heatmap",
@@ -471,19 +570,28 @@ def gallery_figure(
             **refs,
         }
     ]
+    data.append(_frames(lefts[wrong], tops[wrong], w, h, refs))
     centres = np.c_[lefts + (w - 1) / 2, tops + (h - 1) / 2, tops + h + 1.2]
     data.extend(_gallery_points(centres, prob, y, indices, wrong, refs))
     return figure(data, layout)
 
 
-def _frame(left: float, top: float, w: int, h: int) -> dict:
+def _frames(lefts: np.ndarray, tops: np.ndarray, w: int, h: int, refs: dict) -> dict:
+    """Red frames around the given tiles as one line trace (NaN between frames): redrawing a
+    trace is much cheaper for Plotly than changing layout shapes on every frame of Play."""
+    x0, x1, y0, y1 = lefts - 1.5, lefts + w + 0.5, tops - 1.5, tops + h + 0.5
+    gap = np.full(len(lefts), np.nan)
+    xs = np.c_[x0, x1, x1, x0, x0, gap].ravel()
+    ys = np.c_[y0, y0, y1, y1, y0, gap].ravel()
     return {
-        "type": "rect",
-        "x0": left - 1,
-        "y0": top - 1,
-        "x1": left + w,
-        "y1": top + h,
+        "type": "scatter",
+        "x": _f32(xs),
+        "y": _f32(ys),
+        "mode": "lines",
+        **refs,
         "line": {"color": MISTAKE_COLOUR, "width": 3},
+        "hoverinfo": "skip",
+        "name": "mistake",
     }
 
 

@@ -70,7 +70,10 @@ def _parse_page(key: str, raw: str) -> Any:
             raise ValueError("expected 1 or 0")
         return raw == "1"
     low, high = RACE_STEPS if key == "race_steps" else TARGET
-    value = float(raw)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError("expected a number") from None  # float's message echoes the input
     if not low <= value <= high or (key == "race_steps" and value != int(value)):
         kind = "a whole number" if key == "race_steps" else "a number"
         raise ValueError(f"expected {kind} from {low:g} to {high:g}")

@@ -10,11 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from softviz.figures import train as figs
-from softviz.figures.common import base_layout
 from softviz.network import Trace
 from softviz.training import Trainer
 from softviz.ui.common import chart
@@ -112,7 +110,7 @@ def _input_ui(trainer: Trainer, trace: Trace, split: str, index: int) -> None:
     data, t = trainer.data, int(trace.y[0])
     st.markdown(f"**{split} example #{index}**, label t = {t}")
     if data.image_shape is not None:
-        chart(_image_figure(trace.X[0].reshape(data.image_shape)), "train_inspect_input")
+        chart(figs.image_figure(trace.X[0].reshape(data.image_shape)), "train_inspect_input")
     else:
         names = list(data.feature_names) or [f"x{j}" for j in range(data.n_features)]
         height = min(36 * (len(names) + 1) + 3, 320)
@@ -122,20 +120,6 @@ def _input_ui(trainer: Trainer, trace: Trace, split: str, index: int) -> None:
     st.markdown(
         f"Predicted class **{predicted}** ({verdict}); loss on this example L = {trace.loss:.4f}."
     )
-
-
-def _image_figure(image: np.ndarray) -> go.Figure:
-    fig = go.Figure(
-        go.Heatmap(
-            z=image.astype(np.float32),
-            colorscale=figs.GRAYS,
-            showscale=False,
-            hovertemplate="pixel (%{y}, %{x}) = %{z:.2f}<extra></extra>",
-        )
-    )
-    fig.update_yaxes(autorange="reversed", scaleanchor="x", visible=False)
-    fig.update_xaxes(visible=False)
-    return base_layout(fig, "", 220, top=5)
 
 
 def _num(v: float) -> str:

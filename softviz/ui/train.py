@@ -28,7 +28,7 @@ from softviz.ui.common import write_query
 
 KEY = "train"
 CONTROLS = "ctl"
-TRAINER, TOKEN = "train_trainer", "train_data_token"
+TRAINER, TOKEN = "trainer", "train_data_token"
 GRID = 100
 GALLERY = 32
 INTRO = (
@@ -167,7 +167,9 @@ def _output_layer_ui(trainer: Trainer) -> None:
     trace, params, data = trainer.last_trace, trainer.net.params, trainer.data
     k = params["W2"].shape[0]
     if trainer.net.n_hidden == 0 and data.image_shape is not None:
-        fig = figs.templates_figure(trace.grads["W2"], params["W2"], data.image_shape, "z")
+        fig = figs.templates_figure(
+            trace.grads["W2"], params["W2"], data.image_shape, "z", compact=playback.is_playing(KEY)
+        )
         chart(fig, "train_output_templates")
         st.caption(
             f"No hidden layer: each output's weights are an image. ∂L/∂b2 = "
@@ -230,7 +232,9 @@ def _hidden_layer_ui(trainer: Trainer) -> None:
         st.caption("No hidden layer (hidden units = 0): the output layer sees the input directly.")
         return
     if data.image_shape is not None:
-        fig = figs.templates_figure(trace.grads["W1"], net.params["W1"], data.image_shape)
+        fig = figs.templates_figure(
+            trace.grads["W1"], net.params["W1"], data.image_shape, compact=playback.is_playing(KEY)
+        )
         chart(fig, "train_hidden_templates")
         st.caption(
             "Each tile is one hidden unit's 100 incoming weights (right) and their gradient "
@@ -324,7 +328,7 @@ def _surface(trainer: Trainer, compact: bool = False):
         "train": (data.X_train, data.y_train),
         "test": (data.X_test, data.y_test),
     }.items():
-        rows = np.arange(min(len(Xs), 500))
+        rows = np.arange(min(len(Xs), 200 if compact else 500))  # SVG points cost frames
         shown[split] = (Xs[rows], ys[rows], trainer.net.predict(Xs[rows]))
     names = data.feature_names or ("x1", "x2")
     return figs.surface_figure(axis_x, axis_y, prob, shown, names, compact=compact)

@@ -86,7 +86,7 @@ def test_picking_an_example_by_number_and_by_click(app_server, page):
     gallery.evaluate("e => e.scrollIntoView({block: 'center'})")  # clear of the top bar
     # Click the third image: each image carries an invisible marker that picks it. Plotly
     # clicks what the hover found, so hover first and let it settle.
-    marker = gallery.locator(".scatterlayer .trace").first.locator(".point").nth(2)
+    marker = gallery.locator(".scatterlayer .point").nth(2)
     marker.hover(force=True)
     page.wait_for_timeout(500)
     box = marker.bounding_box()
