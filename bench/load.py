@@ -46,8 +46,8 @@ async def shown_steps(page: Page) -> int:
 async def click_and_expect(page: Page, label: str, expected: int, report: SessionReport) -> None:
     start = time.perf_counter()
     await page.get_by_role("button", name=label, exact=True).click()
-    await page.wait_for_function(f"() => {STEPS_JS} === '{expected}'", timeout=180_000)
-    await page.wait_for_function(READY, timeout=180_000)
+    await page.wait_for_function(f"() => {STEPS_JS} === '{expected}'", timeout=300_000)
+    await page.wait_for_function(READY, timeout=300_000)
     report.latencies.append(time.perf_counter() - start)
     report.steps = expected
 
@@ -58,9 +58,9 @@ async def check_no_exception(page: Page, report: SessionReport, when: str) -> No
 
 
 async def open_train(page: Page, base: str, query: str, report: SessionReport) -> None:
-    await page.goto(f"{base}/train?{query}", timeout=180_000)
-    await page.wait_for_function(f"() => {STEPS_JS} === '0'", timeout=180_000)
-    await page.wait_for_function(READY, timeout=180_000)
+    await page.goto(f"{base}/train?{query}", timeout=300_000)
+    await page.wait_for_function(f"() => {STEPS_JS} === '0'", timeout=300_000)
+    await page.wait_for_function(READY, timeout=300_000)
     report.steps = 0
 
 
@@ -80,17 +80,17 @@ async def play_pause(page: Page, report: SessionReport, rng: random.Random) -> N
             report.pause_retries += 1
     else:
         raise RuntimeError("Pause did not take after three clicks")
-    await page.wait_for_function(READY, timeout=180_000)
+    await page.wait_for_function(READY, timeout=300_000)
     report.steps = await shown_steps(page)
 
 
 async def one_session(browser, base: str, index: int, seconds: float) -> SessionReport:
     report = SessionReport(f"session-{index}")
     rng = random.Random(index)
-    await asyncio.sleep(index * 0.3)  # a class arrives over a few seconds, not in one tick
+    await asyncio.sleep(index * 0.5)  # a class arrives over a quarter minute, not in one tick
     context = await browser.new_context(viewport={"width": 1000, "height": 700})
     page = await context.new_page()
-    page.set_default_timeout(180_000)  # a 2-core server shared by 30 sessions is slow, not dead
+    page.set_default_timeout(300_000)  # a 2-core server shared by 30 sessions is slow, not dead
     try:
         await open_train(page, base, f"seed={index}&lr={0.05 + 0.01 * index:.2f}", report)
         deadline = time.perf_counter() + seconds
