@@ -30,7 +30,7 @@ from bench.browser import APP, CHROMIUM_ARGS, READY, STEPS_JS, Server  # noqa: E
 
 
 class PauseStuckError(RuntimeError):
-    """Play kept running through three Pause clicks (seen only on an overloaded server)."""
+    """A Play or Pause click that never took (seen only on an overloaded server)."""
 
 
 @dataclass
@@ -87,6 +87,10 @@ async def play_pause(page: Page, report: SessionReport, rng: random.Random) -> N
     frame is being replaced and be dropped by Streamlit; like a person, we click again, and
     count it (`pause_retries`). Three dropped clicks in a row is an error."""
     await page.get_by_role("button", name="Play", exact=True).click()
+    try:
+        await page.get_by_role("button", name="Pause", exact=True).wait_for(timeout=120_000)
+    except PlaywrightTimeout:
+        raise PauseStuckError("Play did not take within two minutes") from None
     await page.wait_for_timeout(rng.uniform(500, 1500))
     play = page.get_by_role("button", name="Play", exact=True)
     for _ in range(3):
