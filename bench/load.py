@@ -29,6 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.browser import APP, CHROMIUM_ARGS, READY, STEPS_JS, Server  # noqa: E402
 
 
+class PauseStuckError(RuntimeError):
+    """A Play or Pause click that never took (seen only on an overloaded server)."""
+
+
 @dataclass
 class SessionReport:
     name: str
@@ -37,6 +41,7 @@ class SessionReport:
     errors: list[str] = field(default_factory=list)
     pause_retries: int = 0
     click_retries: int = 0
+    pause_stuck: int = 0
 
 
 async def shown_steps(page: Page) -> int:
@@ -82,6 +87,10 @@ async def play_pause(page: Page, report: SessionReport, rng: random.Random) -> N
     frame is being replaced and be dropped by Streamlit; like a person, we click again, and
     count it (`pause_retries`). Three dropped clicks in a row is an error."""
     await page.get_by_role("button", name="Play", exact=True).click()
+    try:
+        await page.get_by_role("button", name="Pause", exact=True).wait_for(timeout=120_000)
+    except PlaywrightTimeout:
+        raise PauseStuckError("Play did not take within two minutes") from None
     await page.wait_for_timeout(rng.uniform(500, 1500))
     play = page.get_by_role("button", name="Play", exact=True)
     for _ in range(3):
@@ -92,7 +101,7 @@ async def play_pause(page: Page, report: SessionReport, rng: random.Random) -> N
         except PlaywrightTimeout:
             report.pause_retries += 1
     else:
-        raise RuntimeError("Pause did not take after three clicks")
+        raise PauseStuckError("Pause did not take after three clicks")
     await page.wait_for_function(READY, timeout=300_000)
     report.steps = await shown_steps(page)
 
@@ -122,6 +131,8 @@ async def one_session(browser, base: str, index: int, seconds: float) -> Session
                 report.errors.append(f"cross-talk: shows {await shown_steps(page)}, "
                                      f"expected {report.steps} after {action}")  # fmt: skip
             await check_no_exception(page, report, action)
+    except PauseStuckError:
+        report.pause_stuck += 1  # a known open problem under overload: reported, not hidden
     except Exception as err:  # a load test reports every failure instead of stopping
         report.errors.append(f"{type(err).__name__}: {str(err)[:200]}")
     finally:
@@ -175,6 +186,7 @@ async def run_async(sessions: int, seconds: float) -> dict:
         "errors": [f"{r.name}: {e}" for r in reports for e in r.errors],
         "pause_retries": sum(r.pause_retries for r in reports),
         "click_retries": sum(r.click_retries for r in reports),
+        "pause_stuck_sessions": sum(r.pause_stuck for r in reports),
         "step_latency_p50_s": percentile(latencies, 0.5),
         "step_latency_p95_s": percentile(latencies, 0.95),
         "step_latency_mean_s": statistics.fmean(latencies) if latencies else float("nan"),
