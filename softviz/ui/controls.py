@@ -107,6 +107,19 @@ def _round(value: float) -> float:
     return float(f"{value:.6g}")
 
 
+def _whole(key: str, name: str, label: str, step: int, **extra) -> int:
+    """A whole-number input bounded by BOUNDS[name], keyed for this sidebar."""
+    low, high = map(int, BOUNDS[name])
+    return int(st.number_input(label, low, high, step=step, key=_w(key, name), **extra))
+
+
+def _real(key: str, name: str, label: str, step: float, **extra) -> float:
+    """A real-number input bounded by BOUNDS[name], shown without trailing zeros."""
+    low, high = BOUNDS[name]
+    value = st.number_input(label, low, high, step=step, format="%g", key=_w(key, name), **extra)
+    return _round(value)
+
+
 def _dataset(key: str, csv: bool) -> str:
     options = DATASETS + ((CSV,) if csv else ())
     if st.session_state.get(_w(key, "dataset")) not in options:
@@ -137,18 +150,8 @@ def _noise(key: str, csv: bool) -> float:
 
 
 def _n(key: str, csv: bool) -> int:
-    low, high = map(int, BOUNDS["n"])
-    return int(
-        st.number_input(
-            "Number of examples",
-            low,
-            high,
-            step=100,
-            key=_w(key, "n"),
-            disabled=_is_csv(key),
-            help="Train and test together.",
-        )
-    )
+    return _whole(key, "n", "Number of examples", 100, disabled=_is_csv(key),
+                  help="Train and test together.")  # fmt: skip
 
 
 def _test(key: str, csv: bool) -> float:
@@ -163,17 +166,8 @@ def _test(key: str, csv: bool) -> float:
 
 
 def _seed_widget(key: str, csv: bool) -> int:
-    low, high = map(int, BOUNDS["seed"])
-    return int(
-        st.number_input(
-            "Seed",
-            low,
-            high,
-            step=1,
-            key=_w(key, "seed"),
-            help="Seeds the data, the initial weights and the batches.",
-        )
-    )
+    return _whole(key, "seed", "Seed", 1,
+                  help="Seeds the data, the initial weights and the batches.")  # fmt: skip
 
 
 def _new_data(key: str) -> None:
@@ -256,54 +250,21 @@ def _loss(key: str, csv: bool) -> str:
 
 
 def _temperature(key: str, csv: bool) -> float:
-    low, high = BOUNDS["temperature"]
-    return _round(
-        st.number_input(
-            "Temperature T",
-            low,
-            high,
-            step=0.1,
-            format="%g",
-            key=_w(key, "temperature"),
-            help="p = head(z / T).",
-        )
-    )
+    return _real(key, "temperature", "Temperature T", 0.1, help="p = head(z / T).")
 
 
 def _init(key: str, csv: bool) -> float:
-    low, high = BOUNDS["init"]
-    return _round(
-        st.number_input(
-            "Initial weight scale",
-            low,
-            high,
-            step=0.1,
-            format="%g",
-            key=_w(key, "init"),
-            help="Weights start as N(0, (scale·gain)² / fan_in); 0 starts every weight at zero.",
-        )
-    )
+    return _real(key, "init", "Initial weight scale", 0.1,
+                 help="Weights start as N(0, (scale·gain)² / fan_in); 0 starts every weight "
+                 "at zero.")  # fmt: skip
 
 
 def _lr(key: str, csv: bool) -> float:
-    low, high = BOUNDS["lr"]
-    return _round(
-        st.number_input("Learning rate η", low, high, step=0.01, format="%g", key=_w(key, "lr"))
-    )
+    return _real(key, "lr", "Learning rate η", 0.01)
 
 
 def _batch(key: str, csv: bool) -> int:
-    low, high = map(int, BOUNDS["batch"])
-    return int(
-        st.number_input(
-            "Batch size",
-            low,
-            high,
-            step=16,
-            key=_w(key, "batch"),
-            help="0 = the full training set every step.",
-        )
-    )
+    return _whole(key, "batch", "Batch size", 16, help="0 = the full training set every step.")
 
 
 def _momentum(key: str, csv: bool) -> float:
@@ -311,18 +272,8 @@ def _momentum(key: str, csv: bool) -> float:
 
 
 def _decay(key: str, csv: bool) -> float:
-    low, high = BOUNDS["decay"]
-    return _round(
-        st.number_input(
-            "L2 weight decay λ",
-            low,
-            high,
-            step=0.001,
-            format="%g",
-            key=_w(key, "decay"),
-            help="Adds λ·W to every weight's gradient.",
-        )
-    )
+    return _real(key, "decay", "L2 weight decay λ", 0.001,
+                 help="Adds λ·W to every weight's gradient.")  # fmt: skip
 
 
 def _speed(key: str, csv: bool) -> int:
