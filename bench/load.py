@@ -29,10 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.browser import APP, CHROMIUM_ARGS, READY, STEPS_JS, Server  # noqa: E402
 
 
-class PauseStuckError(RuntimeError):
-    """A Play or Pause click that never took (seen only on an overloaded server)."""
-
-
 @dataclass
 class SessionReport:
     name: str
@@ -41,12 +37,12 @@ class SessionReport:
     errors: list[str] = field(default_factory=list)
     pause_retries: int = 0
     click_retries: int = 0
-    pause_stuck: int = 0
 
 
 async def shown_steps(page: Page) -> int:
-    text = await page.evaluate(f"() => {STEPS_JS}")
-    return int(text)
+    """The Steps metric's value, waiting while a rerun has it off the page for a moment."""
+    handle = await page.wait_for_function(f"() => {STEPS_JS}", timeout=300_000)
+    return int(await handle.json_value())
 
 
 async def click_and_expect(page: Page, label: str, expected: int, report: SessionReport) -> None:
@@ -60,11 +56,15 @@ async def click_and_expect(page: Page, label: str, expected: int, report: Sessio
     try:
         await page.wait_for_function(wanted, timeout=120_000)
     except PlaywrightTimeout:
-        if await shown_steps(page) != before:
-            raise
-        report.click_retries += 1
-        await page.get_by_role("button", name=label, exact=True).click()
-        await page.wait_for_function(wanted, timeout=300_000)
+        shown = await shown_steps(page)
+        if shown == expected:  # landed just after the two minutes: slow, not wrong
+            pass
+        elif shown != before:
+            raise RuntimeError(f"{label}: expected Steps {expected}, shows {shown}") from None
+        else:
+            report.click_retries += 1
+            await page.get_by_role("button", name=label, exact=True).click()
+            await page.wait_for_function(wanted, timeout=300_000)
     await page.wait_for_function(READY, timeout=300_000)
     report.latencies.append(time.perf_counter() - start)
     report.steps = expected
@@ -83,25 +83,28 @@ async def open_train(page: Page, base: str, query: str, report: SessionReport) -
 
 
 async def play_pause(page: Page, report: SessionReport, rng: random.Random) -> None:
-    """Play for a moment, then Pause. Under heavy load a Pause click can land while a Play
-    frame is being replaced and be dropped by Streamlit; like a person, we click again, and
-    count it (`pause_retries`). Three dropped clicks in a row is an error."""
+    """Play for a moment, then Pause. A Pause still showing after two minutes is clicked once
+    more, like a person would, and counted (`pause_retries`); it never showing Play is an error.
+    """
     await page.get_by_role("button", name="Play", exact=True).click()
     try:
         await page.get_by_role("button", name="Pause", exact=True).wait_for(timeout=120_000)
     except PlaywrightTimeout:
-        raise PauseStuckError("Play did not take within two minutes") from None
+        raise RuntimeError("Play did not take within two minutes") from None
     await page.wait_for_timeout(rng.uniform(500, 1500))
     play = page.get_by_role("button", name="Play", exact=True)
-    for _ in range(3):
-        await page.get_by_role("button", name="Pause", exact=True).click()
-        try:
-            await play.wait_for(timeout=30_000)
-            break
-        except PlaywrightTimeout:
+    pause = page.get_by_role("button", name="Pause", exact=True)
+    await pause.click()
+    try:
+        await play.wait_for(timeout=120_000)
+    except PlaywrightTimeout:
+        if await pause.count():
             report.pause_retries += 1
-    else:
-        raise PauseStuckError("Pause did not take after three clicks")
+            await pause.click(timeout=10_000)
+        try:
+            await play.wait_for(timeout=300_000)
+        except PlaywrightTimeout:
+            raise RuntimeError("Pause did not take after two clicks and seven minutes") from None
     await page.wait_for_function(READY, timeout=300_000)
     report.steps = await shown_steps(page)
 
@@ -131,8 +134,6 @@ async def one_session(browser, base: str, index: int, seconds: float) -> Session
                 report.errors.append(f"cross-talk: shows {await shown_steps(page)}, "
                                      f"expected {report.steps} after {action}")  # fmt: skip
             await check_no_exception(page, report, action)
-    except PauseStuckError:
-        report.pause_stuck += 1  # a known open problem under overload: reported, not hidden
     except Exception as err:  # a load test reports every failure instead of stopping
         report.errors.append(f"{type(err).__name__}: {str(err)[:200]}")
     finally:
@@ -186,7 +187,6 @@ async def run_async(sessions: int, seconds: float) -> dict:
         "errors": [f"{r.name}: {e}" for r in reports for e in r.errors],
         "pause_retries": sum(r.pause_retries for r in reports),
         "click_retries": sum(r.click_retries for r in reports),
-        "pause_stuck_sessions": sum(r.pause_stuck for r in reports),
         "step_latency_p50_s": percentile(latencies, 0.5),
         "step_latency_p95_s": percentile(latencies, 0.95),
         "step_latency_mean_s": statistics.fmean(latencies) if latencies else float("nan"),

@@ -26,22 +26,33 @@ def _playing_key(key: str) -> str:
     return f"{key}_playing"
 
 
+def _set_playing(key: str, playing: bool) -> None:
+    st.session_state[_playing_key(key)] = playing
+
+
+def _reset(key: str, reset: Callable[[], None]) -> None:
+    st.session_state[_playing_key(key)] = False
+    reset()
+
+
 def buttons_ui(key: str, runner: Runner, reset: Callable[[], None]) -> None:
-    """The button row. Step buttons and Reset pause playback; Play and Pause share a button."""
+    """The button row. Step buttons and Reset pause playback; Play and Pause share a button.
+
+    Play/Pause and Reset act in callbacks, which run before the page is drawn: one run per
+    click, with the label and the frame timer already right, where a flag set mid-run would
+    need a second run (st.rerun) that an overloaded server could interleave with a frame.
+    The Play/Pause callback sets the state the label promised rather than toggling it: a
+    click that lands during a frame can reach its callback twice, and a toggle would undo it.
+    """
     playing = st.session_state.get(_playing_key(key), False)
     cols = st.columns([1, 1, 1, 1, 3])
     if cols[0].button("Step", key=f"{key}_step", type="primary", disabled=playing):
         runner.step(1)
     if cols[1].button("Step ×10", key=f"{key}_step10", disabled=playing):
         runner.step(10)
-    label = "Pause" if playing else "Play"
-    if cols[2].button(label, key=f"{key}_play", disabled=bool(runner.diverged) and not playing):
-        st.session_state[_playing_key(key)] = not playing
-        st.rerun()
-    if cols[3].button("Reset", key=f"{key}_reset"):
-        st.session_state[_playing_key(key)] = False
-        reset()
-        st.rerun()
+    cols[2].button("Pause" if playing else "Play", key=f"{key}_play", on_click=_set_playing,
+                   args=(key, not playing), disabled=bool(runner.diverged) and not playing)  # fmt: skip
+    cols[3].button("Reset", key=f"{key}_reset", on_click=_reset, args=(key, reset))
 
 
 def live_views(key: str, runner: Runner, views: Callable[[Runner], None], per_frame: int) -> None:
