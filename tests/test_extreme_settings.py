@@ -4,6 +4,7 @@ reaches a chart, on /train and /compare."""
 import base64
 import json
 import math
+import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
@@ -51,6 +52,19 @@ def chart_specs(at: AppTest) -> list[dict]:
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
 
 
+def picture_draws_non_finite(at: AppTest) -> bool:
+    """Whether a Play frame (an SVG picture) prints or places NaN or infinity anywhere."""
+    for element in at.get("image"):
+        for image in element.proto.imgs:
+            svg = base64.b64decode(image.url.split(",", 1)[1]).decode()
+            root = ET.fromstring(svg)
+            for node in root.iter():
+                shown = [v for k, v in node.attrib.items() if k != "href"] + [node.text or ""]
+                if any(word in v.lower() for v in shown for word in ("nan", "inf")):
+                    return True
+    return False
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("page", "query"), CASES)
 def test_extreme_settings_never_draw_nan_or_raise(page, query):
@@ -65,6 +79,13 @@ def test_extreme_settings_never_draw_nan_or_raise(page, query):
         assert not at.exception
         assert not any(non_finite(spec) for spec in chart_specs(at))
     steps = int(next(m.value for m in at.metric if m.label == "Steps").replace(",", ""))
+    if not at.button(key=f"{page}_play").disabled:  # Play frames: the pictures are clean too
+        at.button(key=f"{page}_play").click().run()
+        for _ in range(3):
+            at.run()
+            assert not at.exception and not picture_draws_non_finite(at)
+            assert not any(non_finite(spec) for spec in chart_specs(at))
+        at.button(key=f"{page}_play").click().run()
     diverged = [e.value for e in at.error if "diverged" in e.value.lower()]
-    # Either it trained all 30 steps, or it stopped early and said why.
+    # Either it trained all 30 steps (and played on), or it stopped early and said why.
     assert steps == 30 or diverged, (steps, [e.value for e in at.error])

@@ -55,11 +55,8 @@ def test_every_builder_gives_a_valid_figure():
     figures = [
         figs.curves_figure(history),
         figs.templates_figure(RNG.normal(size=(16, 100)), RNG.normal(size=(16, 100)), (10, 10)),
-        figs.templates_figure(
-            RNG.normal(size=(5, 100)), RNG.normal(size=(5, 100)), (10, 10), compact=True
-        ),
+        figs.templates_figure(RNG.normal(size=(5, 100)), RNG.normal(size=(5, 100)), (10, 10)),
         figs.surface_figure(grid, grid, RNG.random((100, 100)), points),
-        figs.surface_figure(grid, grid, RNG.random((100, 100)), points, compact=True),
         figs.gallery_figure(images, RNG.random(12), RNG.integers(0, 2, 12), np.arange(12)),
         figs.strip_figure(RNG.random(40), RNG.integers(0, 2, 40)),
         figs.image_figure(RNG.random((10, 10))),

@@ -230,3 +230,26 @@ def test_the_app_starts_on_the_landing_page():
     at = AppTest.from_file("../app.py", default_timeout=30).run()
     assert not at.exception
     assert "label" in at.title[0].value
+
+
+@pytest.mark.parametrize(
+    ("query", "pictures"),
+    [
+        ({}, 4),
+        ({"dataset": "moons"}, 4),
+        ({"hidden": "0"}, 3),
+        ({"dataset": "xor", "hidden": "0"}, 3),
+    ],
+)
+def test_play_draws_light_pictures_and_pause_brings_the_charts_back(query, pictures):
+    at = app(**query)
+    at.button(key="train_step").click().run()
+    charts = len(at.get("plotly_chart"))
+    at.button(key="train_play").click().run()
+    assert not at.exception
+    shown = [img for element in at.get("image") for img in element.proto.imgs]
+    assert len(shown) == pictures  # curves, output layer, data, hidden layer (if any)
+    assert all(img.url.startswith("data:image/svg+xml;base64,") for img in shown)
+    assert len(at.get("plotly_chart")) == 0
+    at.button(key="train_play").click().run()
+    assert not at.get("image") and len(at.get("plotly_chart")) == charts

@@ -1,6 +1,7 @@
 """Figures of the training lab. Arrays in, Plotly figures out; nothing here trains or predicts.
 
-They are redrawn on every frame of Play, so they are built for speed and size: plain Plotly
+They are redrawn on every Step (while Play runs, softviz.figures.frames draws light SVG
+pictures of the same arrays instead), so they are built for speed and size: plain Plotly
 specs wrapped without re-validation (tests validate them once), few figures with several
 panels each, float32 arrays (shipped as compact base64), no embedded template, curves thinned
 to at most MAX_CURVE_POINTS, and colour limits rounded up to 1, 2 or 5 × 10ⁿ (nice_limit) so
@@ -281,19 +282,15 @@ def templates_figure(
     weights: np.ndarray,
     image_shape: tuple[int, int],
     unit: str = "h",
-    compact: bool = False,
 ) -> go.Figure:
     """Each unit's incoming weights and their gradient as small images, side by side.
 
     grad, weights (m, h·w): one row per unit (a row of W1, or of W2 without a hidden layer).
-    Tiles are numbered left to right, top to bottom; hover names the unit. compact=True
-    (for Play, where nothing is hovered) draws both mosaics as one heatmap, which the browser
-    redraws much faster than two, each scaled to its own limit with its own colour bar.
+    Tiles are numbered left to right, top to bottom; hover names the unit. While Play runs
+    the lab draws frames.templates_svg instead.
     """
     m, columns = len(weights), tile_columns(len(weights))
     rows = -(-m // columns)
-    if compact:
-        return _templates_compact(grad, weights, image_shape, unit, columns)
     units = mosaic(
         np.repeat(np.arange(m), np.prod(image_shape)).reshape(m, *image_shape), columns, gap=0
     ).astype(np.uint8)
@@ -330,79 +327,6 @@ def templates_figure(
     return figure(data, layout)
 
 
-def _templates_compact(grad, weights, image_shape, unit: str, columns: int) -> go.Figure:
-    m = len(weights)
-    limits = nice_limit(grad), nice_limit(weights)
-    left = mosaic(grad.reshape(m, *image_shape), columns) / limits[0]
-    right = mosaic(weights.reshape(m, *image_shape), columns) / limits[1]
-    gap = max(2, round(0.24 * left.shape[1]))
-    z = np.c_[left, np.full((len(left), gap), np.nan, np.float32), right].astype(np.float32)
-    rows = -(-m // columns)
-    layout, refs = _single_axes(
-        int(60 + 330 * rows / columns),
-        top=26,
-        bottom=10,
-        xaxis={"visible": False, "domain": [0, 0.94]},
-        yaxis={"visible": False, "autorange": "reversed", "scaleanchor": "x"},
-    )
-    layout["margin"]["l"] = 10
-    width = left.shape[1]
-    titles = (
-        ((width - 1) / 2, f"∂L/∂W: one tile per unit {unit}0…{unit}{m - 1}"),
-        (width + gap + (width - 1) / 2, "Weights W (same layout)"),
-    )
-    layout["annotations"] = [
-        {
-            "text": text,
-            "x": x,
-            "xref": "x",
-            "y": 1,
-            "yref": "paper",
-            "yanchor": "bottom",
-            "showarrow": False,
-            "font": TITLE_FONT,
-        }
-        for x, text in titles
-    ]
-    heat = {
-        "type": "heatmap",
-        "z": z,
-        "zmin": -1,
-        "zmax": 1,
-        "colorscale": DIVERGING,
-        "showscale": False,
-        "hoverinfo": "skip",
-        **refs,
-    }
-    share = width / (2 * width + gap)
-    bars = [
-        _bar_only(limits[0], "∂L/∂W", 0.94 * share + 0.004, refs),
-        _bar_only(limits[1], "W", 0.945, refs),
-    ]
-    return figure([heat, *bars], layout)
-
-
-def _bar_only(limit: float, title: str, x: float, refs: dict) -> dict:
-    """An invisible point whose only job is to draw a colour bar (a legend) for ±limit."""
-    axis = _colour_axis(limit, title, x)
-    return {
-        "type": "scatter",
-        "x": [None],
-        "y": [None],
-        "mode": "markers",
-        "hoverinfo": "skip",
-        "marker": {
-            "color": [0],
-            "colorscale": axis["colorscale"],
-            "cmin": -limit,
-            "cmax": limit,
-            "showscale": True,
-            "colorbar": axis["colorbar"],
-        },
-        **refs,
-    }
-
-
 def image_figure(image: np.ndarray, height: int = 220) -> go.Figure:
     """One grayscale image (h, w), pixel values on hover."""
     layout, refs = _single_axes(
@@ -436,15 +360,13 @@ def surface_figure(
     points: Mapping[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
     feature_names: Sequence[str] = ("x1", "x2"),
     height: int = 430,
-    compact: bool = False,
 ) -> go.Figure:
     """p(class 1) on a grid with the decision boundary p = 0.5 and the data on top.
 
     axis_x (g,), axis_y (g,), prob (g, g) with prob[i, j] at (axis_x[j], axis_y[i]);
     points: split name → (X (n, 2), y (n,), predicted (n,)). Mistakes get a thick black ring.
     Each point carries customdata [split (0 train, 1 test), row index, class, predicted].
-    compact=True (for Play, where nothing is hovered) sends p as 256 levels, a quarter of
-    the bytes, and drops the points' customdata.
+    While Play runs the lab draws frames.surface_svg instead.
     """
     layout, refs = _single_axes(
         height,
@@ -464,7 +386,7 @@ def surface_figure(
             "type": "contour",
             "x": _f32(axis_x),
             "y": _f32(axis_y),
-            **_probability_surface(prob, compact),
+            **_probability_surface(prob),
             **refs,
             "colorscale": DIVERGING,
             "opacity": 0.85,
@@ -476,22 +398,14 @@ def surface_figure(
     ]
     for split_id, (split, (X, y, predicted)) in enumerate(points.items()):
         data.append(_points(X, y, predicted, split, split_id, refs))
-        if compact:
-            del data[-1]["customdata"]
     return figure(data, layout)
 
 
-def _probability_surface(prob: np.ndarray, compact: bool) -> dict:
-    """z, its range, the p = 0.5 contour and the colour bar: float32, or 256 levels."""
+def _probability_surface(prob: np.ndarray) -> dict:
+    """z, its range, the p = 0.5 contour and the colour bar."""
     bar = {"title": {"text": "p(class 1)", "side": "right"}, "thickness": 10}
-    if not compact:
-        contours = {"start": 0.5, "end": 0.5, "size": 1, "coloring": "heatmap"}
-        return {"z": _f32(prob), "zmin": 0, "zmax": 1, "contours": contours, "colorbar": bar}
-    levels = np.rint(np.clip(prob, 0, 1) * 255).astype(np.uint8)
-    ticks = [0, 0.25, 0.5, 0.75, 1]
-    bar.update(tickvals=[t * 255 for t in ticks], ticktext=[f"{t:g}" for t in ticks])
-    contours = {"start": 127.5, "end": 127.5, "size": 1, "coloring": "heatmap"}
-    return {"z": levels, "zmin": 0, "zmax": 255, "contours": contours, "colorbar": bar}
+    contours = {"start": 0.5, "end": 0.5, "size": 1, "coloring": "heatmap"}
+    return {"z": _f32(prob), "zmin": 0, "zmax": 1, "contours": contours, "colorbar": bar}
 
 
 def _ring(wrong: np.ndarray) -> dict:
@@ -539,19 +453,10 @@ def gallery_figure(
     indices (m,) their rows in the test set (carried as customdata [1, row] for picking).
     """
     m, h, w = images.shape
-    pitch_x, pitch_y = w + 2, h + 4  # room for a frame and a caption
-    rows = -(-m // columns)
-    canvas = np.full((rows * pitch_y, columns * pitch_x), 255, dtype=np.uint8)  # white gaps
-    r, c = np.divmod(np.arange(m), columns)
-    tops, lefts = r * pitch_y + 1, c * pitch_x + 1
-    low, high = np.percentile(images, [1, 99.5])
-    # Grey levels 0 … 250 are plenty for the eye and send a quarter of float32's bytes.
-    levels = np.clip((images - low) / max(high - low, 1e-12) * 250, 0, 250).astype(np.uint8)
-    for image, top, left in zip(levels, tops, lefts, strict=True):
-        canvas[top : top + h, left : left + w] = image
+    canvas, tops, lefts = gallery_canvas(images, columns)
     wrong = (prob > 0.5) != y.astype(bool)
     layout, refs = _single_axes(
-        int(20 + 470 * rows * pitch_y / (columns * pitch_x)),
+        int(20 + 470 * canvas.shape[0] / canvas.shape[1]),
         top=10,
         bottom=10,
         xaxis={"visible": False},
@@ -574,6 +479,23 @@ def gallery_figure(
     centres = np.c_[lefts + (w - 1) / 2, tops + (h - 1) / 2, tops + h + 1.2]
     data.extend(_gallery_points(centres, prob, y, indices, wrong, refs))
     return figure(data, layout)
+
+
+def gallery_canvas(images: np.ndarray, columns: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Images (m, h, w) laid out `columns` per row on a white canvas with room around each
+    for a frame and a caption: (canvas uint8 grey levels, tops (m,), lefts (m,))."""
+    m, h, w = images.shape
+    pitch_x, pitch_y = w + 2, h + 4
+    rows = -(-m // columns)
+    canvas = np.full((rows * pitch_y, columns * pitch_x), 255, dtype=np.uint8)  # white gaps
+    r, c = np.divmod(np.arange(m), columns)
+    tops, lefts = r * pitch_y + 1, c * pitch_x + 1
+    low, high = np.percentile(images, [1, 99.5])
+    # Grey levels 0 … 250 are plenty for the eye and send a quarter of float32's bytes.
+    levels = np.clip((images - low) / max(high - low, 1e-12) * 250, 0, 250).astype(np.uint8)
+    for image, top, left in zip(levels, tops, lefts, strict=True):
+        canvas[top : top + h, left : left + w] = image
+    return canvas, tops, lefts
 
 
 def _frames(lefts: np.ndarray, tops: np.ndarray, w: int, h: int, refs: dict) -> dict:

@@ -50,8 +50,13 @@ def buttons_ui(key: str, runner: Runner, reset: Callable[[], None]) -> None:
         runner.step(1)
     if cols[1].button("Step ×10", key=f"{key}_step10", disabled=playing):
         runner.step(10)
-    cols[2].button("Pause" if playing else "Play", key=f"{key}_play", on_click=_set_playing,
-                   args=(key, not playing), disabled=bool(runner.diverged) and not playing)  # fmt: skip
+    cols[2].button(
+        "Pause" if playing else "Play",
+        key=f"{key}_play",
+        on_click=_set_playing,
+        args=(key, not playing),
+        disabled=bool(runner.diverged) and not playing,
+    )
     cols[3].button("Reset", key=f"{key}_reset", on_click=_reset, args=(key, reset))
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import streamlit as st
 
 from softviz.datasets import Dataset, make_dataset
+from softviz.figures import frames
 from softviz.figures import train as figs
 from softviz.settings import Settings
 from softviz.training import (
@@ -115,10 +116,15 @@ def metrics_ui(trainer: Trainer) -> None:
 
 
 def chart(fig, key: str) -> None:
-    """Show a figure at full width; while playing as a static image (no hover or zoom
-    layers), which lets the browser redraw every frame much faster."""
+    """Show a figure at full width; while playing without hover or zoom layers."""
     config = {"displaylogo": False, "staticPlot": playback.is_playing(KEY)}
     st.plotly_chart(presentation.styled(fig), width="stretch", key=key, config=config)
+
+
+def picture(svg: str) -> None:
+    """Show a Play frame (softviz.figures.frames) at full width: the browser swaps an image
+    in a millisecond or two where rebuilding a Plotly chart costs it tens."""
+    st.image(svg, width="stretch")
 
 
 def views(trainer: Trainer) -> None:
@@ -145,7 +151,10 @@ def _curves_ui(trainer: Trainer) -> None:
     rows = trainer.history.rows
     kept = np.array([rows[i] for i in figs.thin(len(rows))], dtype=float)
     history = dict(zip(HISTORY_KEYS, kept.T, strict=True))
-    chart(figs.curves_figure(history), "train_curves")
+    if playback.is_playing(KEY):
+        picture(frames.curves_svg(history))
+    else:
+        chart(figs.curves_figure(history), "train_curves")
     n_train, n_test = len(trainer.data.X_train), len(trainer.data.X_test)
     note = f"{n_train} training and {n_test} test examples"
     if trainer.eval_size("train") < n_train or trainer.eval_size("test") < n_test:
@@ -167,10 +176,12 @@ def _output_layer_ui(trainer: Trainer) -> None:
     trace, params, data = trainer.last_trace, trainer.net.params, trainer.data
     k = params["W2"].shape[0]
     if trainer.net.n_hidden == 0 and data.image_shape is not None:
-        fig = figs.templates_figure(
-            trace.grads["W2"], params["W2"], data.image_shape, "z", compact=playback.is_playing(KEY)
-        )
-        chart(fig, "train_output_templates")
+        if playback.is_playing(KEY):
+            grad, weights = trace.grads["W2"], params["W2"]
+            picture(frames.templates_svg(grad, weights, data.image_shape, "z", width=560))
+        else:
+            fig = figs.templates_figure(trace.grads["W2"], params["W2"], data.image_shape, "z")
+            chart(fig, "train_output_templates")
         st.caption(
             f"No hidden layer: each output's weights are an image. ∂L/∂b2 = "
             f"{np.array2string(trace.grads['b2'], precision=3)}."
@@ -197,7 +208,10 @@ def _output_layer_ui(trainer: Trainer) -> None:
     panels.append(
         figs.Panel(params["W2"], "Weights W2", inputs, _with(outs, "b", params["b2"]), "W2")
     )
-    chart(figs.heatmap_stack(panels), "train_output_layer")
+    if playback.is_playing(KEY):
+        picture(frames.heatmap_stack_svg(panels))
+    else:
+        chart(figs.heatmap_stack(panels), "train_output_layer")
     st.caption(OUTPUT_CAPTION)
 
 
@@ -232,10 +246,11 @@ def _hidden_layer_ui(trainer: Trainer) -> None:
         st.caption("No hidden layer (hidden units = 0): the output layer sees the input directly.")
         return
     if data.image_shape is not None:
-        fig = figs.templates_figure(
-            trace.grads["W1"], net.params["W1"], data.image_shape, compact=playback.is_playing(KEY)
-        )
-        chart(fig, "train_hidden_templates")
+        if playback.is_playing(KEY):
+            picture(frames.templates_svg(trace.grads["W1"], net.params["W1"], data.image_shape))
+        else:
+            fig = figs.templates_figure(trace.grads["W1"], net.params["W1"], data.image_shape)
+            chart(fig, "train_hidden_templates")
         st.caption(
             "Each tile is one hidden unit's 100 incoming weights (right) and their gradient "
             "(left), laid out as the image they multiply: ∂L/∂W1 = (∂L/∂a) xᵀ, so a unit's "
@@ -260,7 +275,10 @@ def _hidden_layer_ui(trainer: Trainer) -> None:
             "W1",
         ),
     ]
-    chart(figs.heatmap_stack(panels), "train_hidden_layer")
+    if playback.is_playing(KEY):
+        picture(frames.heatmap_stack_svg(panels, width=1000))
+    else:
+        chart(figs.heatmap_stack(panels), "train_hidden_layer")
     st.caption("Column j is hidden unit hj: its weight from each input and its bias.")
 
 
@@ -268,13 +286,16 @@ def _data_view_ui(trainer: Trainer, playing: bool) -> None:
     data = trainer.data
     if data.image_shape is not None:
         st.subheader("Test images and p(object)")
-        fig = _gallery(trainer)
+        fig = _gallery(trainer, playing)
     elif data.n_features == 2:
         st.subheader("Decision boundary and p(class 1)")
-        fig = _surface(trainer, compact=playing)
+        fig = _surface(trainer, playing)
     else:
         st.subheader("Test predictions")
         fig = figs.strip_figure(_prob1(trainer, data.X_test), data.y_test)
+    if isinstance(fig, str):
+        picture(fig)
+        return
     if playing:
         chart(fig, "train_data_live")
         return
@@ -298,13 +319,15 @@ def _prob1(trainer: Trainer, X: np.ndarray) -> np.ndarray:
     return p[:, 0] if p.shape[1] == 1 else p[:, 1]
 
 
-def _gallery(trainer: Trainer):
+def _gallery(trainer: Trainer, playing: bool):
+    """The test-image gallery: a Plotly figure, or while playing an SVG Play frame."""
     data = trainer.data
     order = inspector.gallery_order(KEY, trainer, _prob1(trainer, data.X_test))[:GALLERY]
     images = data.X_test[order].reshape(-1, *data.image_shape)
-    return figs.gallery_figure(
-        images, _prob1(trainer, data.X_test[order]), data.y_test[order], order
-    )
+    prob = _prob1(trainer, data.X_test[order])
+    if playing:
+        return frames.gallery_svg(images, prob, data.y_test[order])
+    return figs.gallery_figure(images, prob, data.y_test[order], order)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -316,7 +339,8 @@ def grid(low: tuple[float, float], high: tuple[float, float], size: int = GRID):
     return axis_x, axis_y, np.c_[xx.ravel(), yy.ravel()]
 
 
-def _surface(trainer: Trainer, compact: bool = False):
+def _surface(trainer: Trainer, playing: bool = False):
+    """The decision surface: a Plotly figure, or while playing an SVG Play frame."""
     data = trainer.data
     X = np.r_[data.X_train, data.X_test]
     pad = 0.1 * (X.max(axis=0) - X.min(axis=0)) + 1e-6
@@ -328,10 +352,12 @@ def _surface(trainer: Trainer, compact: bool = False):
         "train": (data.X_train, data.y_train),
         "test": (data.X_test, data.y_test),
     }.items():
-        rows = np.arange(min(len(Xs), 200 if compact else 500))  # SVG points cost frames
+        rows = np.arange(min(len(Xs), 200 if playing else 500))  # points cost frames
         shown[split] = (Xs[rows], ys[rows], trainer.net.predict(Xs[rows]))
     names = data.feature_names or ("x1", "x2")
-    return figs.surface_figure(axis_x, axis_y, prob, shown, names, compact=compact)
+    if playing:
+        return frames.surface_svg(axis_x, axis_y, prob, shown, names)
+    return figs.surface_figure(axis_x, axis_y, prob, shown, names)
 
 
 def render() -> None:
