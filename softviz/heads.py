@@ -24,9 +24,15 @@ def sigmoid_jacobian(p: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     """
     n, k = p.shape
     jacobian = np.zeros((n, k, k))
-    idx = np.arange(k)
-    jacobian[:, idx, idx] = p * (1.0 - p) / temperature
+    _diagonals(jacobian)[...] = p * (1.0 - p) / temperature
     return jacobian
+
+
+def _diagonals(stack: np.ndarray) -> np.ndarray:
+    """A writable (n, k) view of the diagonals of a contiguous stack of matrices (n, k, k)."""
+    n, k, _ = stack.shape
+    # In a row-major k × k block the diagonal is every (k + 1)-th entry.
+    return stack.reshape(n, k * k)[:, :: k + 1]
 
 
 def log_softmax(z: np.ndarray) -> np.ndarray:
@@ -43,9 +49,12 @@ def softmax(z: np.ndarray) -> np.ndarray:
 def softmax_and_log(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(softmax(z), log_softmax(z)) from one exponential pass over z − max z."""
     shifted = z - z.max(axis=-1, keepdims=True)
-    e = np.exp(shifted)
-    total = e.sum(axis=-1, keepdims=True)
-    return e / total, shifted - np.log(total)
+    p = np.exp(shifted)
+    total = p.sum(axis=-1, keepdims=True)
+    # In place: both arrays are fresh, and small batches spend their time allocating.
+    p /= total
+    shifted -= np.log(total)
+    return p, shifted
 
 
 def softmax_jacobian(p: np.ndarray, temperature: float = 1.0) -> np.ndarray:
@@ -54,8 +63,9 @@ def softmax_jacobian(p: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     p: (n, k) → (n, k, k). J_kk = p_k(1 − p_k) / T, J_kj = −p_k p_j / T: symmetric, rows and
     columns sum to zero, rank k − 1.
     """
-    # J_kj = p_k (δ_kj − p_j): one broadcast, no per-entry indexing.
-    jacobian = p[:, :, None] * (np.eye(p.shape[1]) - p[:, None, :])
+    # J = −p pᵀ, then + p on the diagonal: no k × k identity to build on every call.
+    jacobian = p[:, :, None] * -p[:, None, :]
+    _diagonals(jacobian)[...] += p
     if temperature != 1.0:
         jacobian /= temperature
     return jacobian
