@@ -6,6 +6,8 @@ the logits before the head, p = head(z / T), so the Jacobian picks up a factor 1
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 HEADS = ("sigmoid", "softmax")
@@ -24,15 +26,9 @@ def sigmoid_jacobian(p: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     """
     n, k = p.shape
     jacobian = np.zeros((n, k, k))
-    _diagonals(jacobian)[...] = p * (1.0 - p) / temperature
+    idx = np.arange(k)
+    jacobian[:, idx, idx] = p * (1.0 - p) / temperature
     return jacobian
-
-
-def _diagonals(stack: np.ndarray) -> np.ndarray:
-    """A writable (n, k) view of the diagonals of a contiguous stack of matrices (n, k, k)."""
-    n, k, _ = stack.shape
-    # In a row-major k × k block the diagonal is every (k + 1)-th entry.
-    return stack.reshape(n, k * k)[:, :: k + 1]
 
 
 def log_softmax(z: np.ndarray) -> np.ndarray:
@@ -63,12 +59,19 @@ def softmax_jacobian(p: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     p: (n, k) → (n, k, k). J_kk = p_k(1 − p_k) / T, J_kj = −p_k p_j / T: symmetric, rows and
     columns sum to zero, rank k − 1.
     """
-    # J = −p pᵀ, then + p on the diagonal: no k × k identity to build on every call.
-    jacobian = p[:, :, None] * -p[:, None, :]
-    _diagonals(jacobian)[...] += p
+    # J_kj = p_k (δ_kj − p_j): one broadcast, no per-entry indexing.
+    jacobian = p[:, :, None] * (identity(p.shape[1]) - p[:, None, :])
     if temperature != 1.0:
         jacobian /= temperature
     return jacobian
+
+
+@functools.lru_cache(maxsize=16)
+def identity(k: int) -> np.ndarray:
+    """The k × k identity δ_kj, built once per k and read-only, since every caller shares it."""
+    eye = np.eye(k)
+    eye.flags.writeable = False
+    return eye
 
 
 _FORWARD = {"sigmoid": sigmoid, "softmax": softmax}

@@ -13,7 +13,6 @@ Per-example losses have shape (n,); the network reports their mean.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,16 +82,9 @@ def one_hot(y: np.ndarray, n_outputs: int) -> np.ndarray:
     """`targets` for labels already checked by `check_labels`."""
     if n_outputs == 1:
         return y[:, None].astype(float)
-    # Row y of the identity is the one-hot of y: one gather, no scatter into zeros.
-    return np.take(_identity(n_outputs), y, axis=0)
-
-
-@functools.lru_cache(maxsize=16)
-def _identity(k: int) -> np.ndarray:
-    """The k × k identity, built once per k and read-only, since every caller shares it."""
-    eye = np.eye(k)
-    eye.flags.writeable = False
-    return eye
+    # Column y of the identity is the one-hot of y: one gather, no scatter into zeros. Built
+    # (k, n) and transposed, so it shares the logits' layout (see MLP._output_layer).
+    return np.take(heads.identity(n_outputs), y, axis=1).T
 
 
 def cross_entropy(log_p: np.ndarray, y: np.ndarray) -> np.ndarray:
