@@ -50,7 +50,7 @@ def check_labels(y: np.ndarray, n_outputs: int) -> np.ndarray:
         y = _whole_numbers(y)
     n_classes = max(n_outputs, 2)
     # Viewed as unsigned, a negative label is a huge one: one max catches both ends.
-    if len(y) and y.view(f"u{y.itemsize}").max() >= n_classes:
+    if len(y) and np.maximum.reduce(y.view(f"u{y.itemsize}")) >= n_classes:
         raise ValueError(
             f"labels must lie in 0 … {n_classes - 1} for {n_outputs} output(s); "
             f"got values from {y.min():g} to {y.max():g}"
@@ -84,12 +84,12 @@ def one_hot(y: np.ndarray, n_outputs: int) -> np.ndarray:
         return y[:, None].astype(float)
     # Column y of the identity is the one-hot of y: one gather, no scatter into zeros. Built
     # (k, n) and transposed, so it shares the logits' layout (see MLP._output_layer).
-    return np.take(heads.identity(n_outputs), y, axis=1).T
+    return heads.identity(n_outputs).take(y, axis=1).T
 
 
 def cross_entropy(log_p: np.ndarray, y: np.ndarray) -> np.ndarray:
     """CE = −Σ_k y_k log p_k per example, from log p = log_softmax(u). (n, k) → (n,)."""
-    return -(y * log_p).sum(axis=1)
+    return -np.add.reduce(y * log_p, axis=1)
 
 
 def cross_entropy_dL_dp(p: np.ndarray, y: np.ndarray) -> np.ndarray:
