@@ -6,6 +6,8 @@ the logits before the head, p = head(z / T), so the Jacobian picks up a factor 1
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 HEADS = ("sigmoid", "softmax")
@@ -42,10 +44,14 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 def softmax_and_log(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(softmax(z), log_softmax(z)) from one exponential pass over z − max z."""
-    shifted = z - z.max(axis=-1, keepdims=True)
-    e = np.exp(shifted)
-    total = e.sum(axis=-1, keepdims=True)
-    return e / total, shifted - np.log(total)
+    # The ufuncs' own reduce: .max and .sum add a Python wrapper as slow as a small batch.
+    shifted = z - np.maximum.reduce(z, axis=-1, keepdims=True)
+    p = np.exp(shifted)
+    total = np.add.reduce(p, axis=-1, keepdims=True)
+    # In place: both arrays are fresh, and small batches spend their time allocating.
+    p /= total
+    shifted -= np.log(total)
+    return p, shifted
 
 
 def softmax_jacobian(p: np.ndarray, temperature: float = 1.0) -> np.ndarray:
@@ -55,10 +61,18 @@ def softmax_jacobian(p: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     columns sum to zero, rank k − 1.
     """
     # J_kj = p_k (δ_kj − p_j): one broadcast, no per-entry indexing.
-    jacobian = p[:, :, None] * (np.eye(p.shape[1]) - p[:, None, :])
+    jacobian = p[:, :, None] * (identity(p.shape[1]) - p[:, None, :])
     if temperature != 1.0:
         jacobian /= temperature
     return jacobian
+
+
+@functools.lru_cache(maxsize=16)
+def identity(k: int) -> np.ndarray:
+    """The k × k identity δ_kj, built once per k and read-only, since every caller shares it."""
+    eye = np.eye(k)
+    eye.flags.writeable = False
+    return eye
 
 
 _FORWARD = {"sigmoid": sigmoid, "softmax": softmax}

@@ -46,22 +46,27 @@ def check_labels(y: np.ndarray, n_outputs: int) -> np.ndarray:
     y = np.asarray(y)
     if y.ndim != 1:
         raise ValueError(f"labels y must be a 1-D array of class indices, got shape {y.shape}")
-    if y.dtype == bool:
-        y = y.astype(int)
-    if not np.issubdtype(y.dtype, np.integer):
-        if not np.issubdtype(y.dtype, np.number) or not np.all(np.isfinite(y)):
-            raise ValueError("labels y must be finite numbers (class indices)")
-        if np.any(y != np.round(y)):
-            raise ValueError("labels y must be whole numbers (class indices), not fractions")
-        y = y.astype(int)
+    if y.dtype.kind not in "iu" or not y.dtype.isnative:
+        y = _whole_numbers(y)
     n_classes = max(n_outputs, 2)
-    # As unsigned, a negative label wraps to a huge one: one comparison catches both ends.
-    if np.any(y.astype(np.uint64, copy=False) >= n_classes):
+    # Viewed as unsigned, a negative label is a huge one: one max catches both ends.
+    if len(y) and np.maximum.reduce(y.view(f"u{y.itemsize}")) >= n_classes:
         raise ValueError(
             f"labels must lie in 0 … {n_classes - 1} for {n_outputs} output(s); "
             f"got values from {y.min():g} to {y.max():g}"
         )
     return y
+
+
+def _whole_numbers(y: np.ndarray) -> np.ndarray:
+    """Boolean, real or byte-swapped labels as ints; ValueError for fractions and non-numbers."""
+    if y.dtype == bool:
+        return y.astype(int)
+    if not np.issubdtype(y.dtype, np.number) or not np.all(np.isfinite(y)):
+        raise ValueError("labels y must be finite numbers (class indices)")
+    if np.any(y != np.round(y)):
+        raise ValueError("labels y must be whole numbers (class indices), not fractions")
+    return y.astype(int)
 
 
 def targets(y: np.ndarray, n_outputs: int) -> np.ndarray:
@@ -75,17 +80,16 @@ def targets(y: np.ndarray, n_outputs: int) -> np.ndarray:
 
 def one_hot(y: np.ndarray, n_outputs: int) -> np.ndarray:
     """`targets` for labels already checked by `check_labels`."""
-    encoded = np.zeros((len(y), n_outputs))
     if n_outputs == 1:
-        encoded[:, 0] = y
-    else:
-        encoded[np.arange(len(y)), y] = 1.0
-    return encoded
+        return y[:, None].astype(float)
+    # Column y of the identity is the one-hot of y: one gather, no scatter into zeros. Built
+    # (k, n) and transposed, so it shares the logits' layout (see MLP._output_layer).
+    return heads.identity(n_outputs).take(y, axis=1).T
 
 
 def cross_entropy(log_p: np.ndarray, y: np.ndarray) -> np.ndarray:
     """CE = −Σ_k y_k log p_k per example, from log p = log_softmax(u). (n, k) → (n,)."""
-    return -(y * log_p).sum(axis=1)
+    return -np.add.reduce(y * log_p, axis=1)
 
 
 def cross_entropy_dL_dp(p: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -139,20 +143,36 @@ def head_loss(
     """
     loss = resolve_loss(head, loss)
     t = heads.check_temperature(temperature)
-    u = np.asarray(z, dtype=float) / t
-    heads.check_head(head, u.shape[-1])
+    z = np.asarray(z, dtype=float)
+    heads.check_head(head, z.shape[-1])
+    return unchecked_head_loss(head, loss, z, y, t)
+
+
+def unchecked_head_loss(head: str, loss: str, z: np.ndarray, y: np.ndarray, t: float) -> HeadLoss:
+    """`head_loss` for arguments already checked: a resolved loss, a head that fits z's k,
+    float z and a float T > 0. The network checks them once, when it is built.
+    """
+    # u = z / T; at T = 1 the division would only copy z.
+    u = z if t == 1.0 else z / t
     if head == "softmax":
         p, log_p = heads.softmax_and_log(u)
         jacobian = heads.softmax_jacobian(p, t)
     else:
-        p = heads.sigmoid(u)
+        p, log_p = heads.sigmoid(u), None
         jacobian = heads.sigmoid_jacobian(p, t)
-    if loss == "ce":
-        losses, dL_dp, dL_dz = cross_entropy(log_p, y), cross_entropy_dL_dp(p, y), (p - y) / t
-    elif loss == "bce":
-        losses, dL_dp = binary_cross_entropy(u, y), binary_cross_entropy_dL_dp(u, y)
-        dL_dz = (p - y) / t
-    else:
+    if loss == "mse":
         losses, dL_dp = mean_squared_error(p, y), mean_squared_error_dL_dp(p, y)
-        dL_dz = np.einsum("nkj,nk->nj", jacobian, dL_dp)
-    return HeadLoss(losses, p, jacobian, dL_dp, dL_dz)
+        return HeadLoss(losses, p, jacobian, dL_dp, np.einsum("nkj,nk->nj", jacobian, dL_dp))
+    if loss == "ce":
+        losses, dL_dp = cross_entropy(log_p, y), cross_entropy_dL_dp(p, y)
+    else:
+        losses, dL_dp = binary_cross_entropy(u, y), binary_cross_entropy_dL_dp(u, y)
+    return HeadLoss(losses, p, jacobian, dL_dp, _p_minus_y_over_t(p, y, t))
+
+
+def _p_minus_y_over_t(p: np.ndarray, y: np.ndarray, t: float) -> np.ndarray:
+    """∂L/∂z = (p − y) / T for CE and BCE, the Jacobian and ∂L/∂p multiplied out."""
+    dL_dz = p - y
+    if t != 1.0:
+        dL_dz /= t
+    return dL_dz

@@ -7,6 +7,7 @@ Weights are stored (out, in): row k of W2 feeds output k. Without a hidden layer
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,17 +82,37 @@ class MLP:
         self.n_inputs = _check_size("n_inputs", n_inputs, 1)
         self.n_hidden = _check_size("n_hidden", n_hidden, 0)
         self.n_outputs = _check_size("n_outputs", n_outputs, 1)
+        # Checked once here, so every step can skip the checks (the settings are read-only).
         heads.check_head(head, self.n_outputs)
-        self.head = head
-        self.loss = losses.resolve_loss(head, loss)
-        get_activation(activation)
-        self.activation = activation
-        self.temperature = heads.check_temperature(temperature)
+        self._head, self._loss = head, losses.resolve_loss(head, loss)
+        self._phi, self._phi_grad = get_activation(activation)
+        self._activation = activation
+        self._temperature = heads.check_temperature(temperature)
         if not np.isfinite(init_scale) or init_scale < 0:
             raise ValueError(f"init_scale must be a finite number ≥ 0, got {init_scale!r}")
         self._params = init_params(
             self.n_inputs, self.n_hidden, self.n_outputs, activation, seed, init_scale
         )
+
+    @property
+    def head(self) -> str:
+        """The output head, "softmax" or "sigmoid"."""
+        return self._head
+
+    @property
+    def loss(self) -> str:
+        """The loss in use, "ce", "bce" or "mse" ("ce" under a sigmoid head reads "bce")."""
+        return self._loss
+
+    @property
+    def activation(self) -> str:
+        """The hidden layer's φ: "relu", "tanh" or "sigmoid"."""
+        return self._activation
+
+    @property
+    def temperature(self) -> float:
+        """T > 0, dividing the logits before the head."""
+        return self._temperature
 
     @property
     def params(self) -> dict[str, np.ndarray]:
@@ -116,7 +137,7 @@ class MLP:
         if X.ndim != 2 or X.shape[1] != self.n_inputs:
             raise ValueError(f"X must have shape (n, {self.n_inputs}), got {X.shape}")
         # One sum is non-finite whenever any entry is; only then look entry by entry.
-        if not np.isfinite(X.sum()) and not np.all(np.isfinite(X)):
+        if not math.isfinite(np.add.reduce(X, axis=None)) and not np.all(np.isfinite(X)):
             raise ValueError("X contains NaN or infinite values")
         if y is not None and len(y) != len(X):
             raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
@@ -126,14 +147,22 @@ class MLP:
         """(a, h) for a batch: a = X W1ᵀ + b1 (n, H), h = φ(a); (None, X) without a hidden layer."""
         if self.n_hidden == 0:
             return None, X
-        phi, _ = get_activation(self.activation)
-        a = X @ self._params["W1"].T + self._params["b1"]
-        return a, phi(a)
+        a = X @ self._params["W1"].T
+        a += self._params["b1"]  # in place: the product is a fresh array
+        return a, self._phi(a)
 
     def logits(self, X: np.ndarray) -> np.ndarray:
         """z = h W2ᵀ + b2, (n, k)."""
         _, h = self.hidden_layer(self._check_batch(X))
-        return h @ self._params["W2"].T + self._params["b2"]
+        return self._output_layer(h)
+
+    def _output_layer(self, h: np.ndarray) -> np.ndarray:
+        # Computed as W2 hᵀ (k, n) and returned transposed: each output's n logits then lie
+        # side by side, and the head's reductions over k become k − 1 whole-column passes
+        # instead of n tiny rows (about 3× faster for k = 2).
+        z = (self._params["W2"] @ h.T).T
+        z += self._params["b2"]
+        return z
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """p = head(z / T), (n, k)."""
@@ -149,32 +178,36 @@ class MLP:
         y = losses.check_labels(y, self.n_outputs)
         target = losses.one_hot(y, self.n_outputs)
         a, h = self.hidden_layer(X)
-        z = h @ self._params["W2"].T + self._params["b2"]
-        out = losses.head_loss(self.head, self.loss, z, target, self.temperature)
+        z = self._output_layer(h)
+        out = losses.unchecked_head_loss(self._head, self._loss, z, target, self._temperature)
         dL_dh, dL_da, grads = self._backward(X, a, h, out.dL_dz)
+        loss = float(np.add.reduce(out.losses) / len(X))
         return Trace(
             X, y, target, a, None if a is None else h, z, out.probs, out.jacobian,
-            out.dL_dp, out.dL_dz, dL_dh, dL_da, out.losses, float(out.losses.sum() / len(X)), grads,
+            out.dL_dp, out.dL_dz, dL_dh, dL_da, out.losses, loss, grads,
         )  # fmt: skip
 
     def _backward(
         self, X: np.ndarray, a: np.ndarray | None, h: np.ndarray, dL_dz: np.ndarray
     ) -> tuple[np.ndarray | None, np.ndarray | None, dict[str, np.ndarray]]:
-        # Batch gradient = mean of the per-example outer products δ hᵀ.
+        # Batch gradient = mean of the per-example outer products δ hᵀ: scale δ by 1/n once,
+        # rather than each gradient. (np.add.reduce is .sum without its Python wrapper, which
+        # costs as much as the sum itself at these sizes.)
         inv_n = 1.0 / len(X)
-        grads = {"W2": (dL_dz.T @ h) * inv_n, "b2": dL_dz.sum(axis=0) * inv_n}
+        delta = dL_dz * inv_n
+        grads = {"W2": delta.T @ h, "b2": np.add.reduce(delta, axis=0)}
         if a is None:
             return None, None, grads
-        _, phi_grad = get_activation(self.activation)
         dL_dh = dL_dz @ self._params["W2"]
-        dL_da = dL_dh * phi_grad(a)
-        grads["W1"] = (dL_da.T @ X) * inv_n
-        grads["b1"] = dL_da.sum(axis=0) * inv_n
+        dL_da = dL_dh * self._phi_grad(a)
+        delta = dL_da * inv_n
+        grads["W1"] = delta.T @ X
+        grads["b1"] = np.add.reduce(delta, axis=0)
         return dL_dh, dL_da, grads
 
     def train_step(self, X: np.ndarray, y: np.ndarray, lr: float = 0.1) -> Trace:
         """forward_backward, then one plain SGD update θ ← θ − lr ∂L/∂θ; returns the trace."""
-        if not np.isfinite(lr) or lr < 0:
+        if not math.isfinite(lr) or lr < 0:
             raise ValueError(f"learning rate must be a finite number ≥ 0, got {lr!r}")
         trace = self.forward_backward(X, y)
         for key, grad in trace.grads.items():

@@ -38,6 +38,13 @@ def test_softmax_jacobian_structure(z, t):
     np.testing.assert_allclose(np.diag(J), p[0] * (1 - p[0]) / t, atol=1e-15)
 
 
+def test_softmax_jacobian_of_a_batch_is_diag_p_minus_p_p_transposed_per_row():
+    p = heads.softmax(np.random.default_rng(1).normal(size=(3, 4)))
+    expected = [np.diag(row) - np.outer(row, row) for row in p]
+    for layout in (np.ascontiguousarray, np.asfortranarray):
+        np.testing.assert_allclose(heads.softmax_jacobian(layout(p)), expected, atol=1e-16)
+
+
 def test_softmax_jacobian_has_rank_k_minus_one():
     rng = np.random.default_rng(0)
     for k in range(2, 11):

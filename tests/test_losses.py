@@ -61,6 +61,28 @@ def test_target_encodings_follow_the_design_table():
     assert losses.resolve_loss("sigmoid", "ce") == "bce"
 
 
+def test_labels_of_every_integer_kind_are_accepted_and_out_of_range_ones_refused():
+    for y in (np.array([0, 2, 1], np.uint8), np.array([0, 2, 1], ">i4"), [0.0, 2.0, 1.0]):
+        np.testing.assert_array_equal(losses.targets(y, 3), np.eye(3)[[0, 2, 1]])
+    np.testing.assert_array_equal(losses.targets(np.array([True, False]), 1), [[1], [0]])
+    assert losses.targets(np.array([], int), 3).shape == (0, 3)
+    for bad in (np.array([0, -1]), np.array([-128], np.int8), np.array([3], np.uint16)):
+        with pytest.raises(ValueError, match="labels must lie in 0 … 2"):
+            losses.targets(bad, 3)
+
+
+@pytest.mark.parametrize(("head", "loss"), COMBOS)
+def test_head_loss_does_not_depend_on_memory_layout(head, loss):
+    # The network hands the head column-major logits and targets (MLP._output_layer).
+    rng = np.random.default_rng(5)
+    z = rng.normal(scale=2, size=(6, 3))
+    y = np.eye(3)[rng.integers(0, 3, size=6)]
+    rows = losses.head_loss(head, loss, np.ascontiguousarray(z), np.ascontiguousarray(y), 0.7)
+    cols = losses.head_loss(head, loss, np.asfortranarray(z), np.asfortranarray(y), 0.7)
+    for name in ("losses", "probs", "jacobian", "dL_dp", "dL_dz"):
+        np.testing.assert_allclose(getattr(cols, name), getattr(rows, name), rtol=1e-14)
+
+
 def test_losses_match_their_textbook_definitions():
     z = np.array([[0.3, -1.2]])
     y = losses.targets(np.array([1]), 2)
