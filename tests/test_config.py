@@ -15,10 +15,6 @@ def test_public_server_settings():
     assert CONFIG["browser"]["gatherUsageStats"] is False
 
 
-def test_no_full_garbage_collection_after_every_run():
-    assert CONFIG["runner"]["postScriptGC"] is False  # it halved Play's frame rate
-
-
 def test_no_shared_mutable_cache_in_the_code():
     sources = (Path(__file__).parents[1] / "softviz").rglob("*.py")
     offenders = [p.name for p in sources if "cache_resource" in p.read_text()]
