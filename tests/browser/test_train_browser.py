@@ -37,9 +37,19 @@ def test_step_play_pause_reset(app_server, page):
     wait_ready(page)
     page.get_by_role("button", name="Play", exact=True).click()
     expect(value).not_to_have_text(re.compile(r"^1?\d$"), timeout=20_000)  # past 19: playing
+    # While playing, the views are SVG pictures the browser decodes and draws, not charts.
+    pictures = page.get_by_test_id("stImage").locator("img")
+    expect(pictures).to_have_count(4)
+    drawn = "els => els.every(e => e.complete && e.naturalWidth > 0)"
+    page.wait_for_function(
+        f"() => ({drawn})([...document.querySelectorAll(\"[data-testid='stImage'] img\")])"
+    )
+    expect(charts).to_have_count(0)
     page.get_by_role("button", name="Pause", exact=True).click()
     expect(page.get_by_role("button", name="Play", exact=True)).to_be_visible()
     wait_ready(page)
+    expect(pictures).to_have_count(0)
+    assert charts.count() >= 5
     paused_at = value.inner_text()
     page.wait_for_timeout(800)
     assert value.inner_text() == paused_at
