@@ -1,6 +1,8 @@
 """The share panel, the run downloads and presentation mode on the three labs (AppTest)."""
 
+import base64
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -51,3 +53,17 @@ def test_presentation_mode_enlarges_the_training_labs_charts():
     for before, after in zip(plain, big, strict=True):
         assert after["layout"]["font"]["size"] >= 18
         assert after["layout"]["height"] >= before["layout"]["height"]
+
+
+def test_presentation_mode_enlarges_the_play_pictures_too():
+    def canvas_widths(**query) -> list[float]:
+        at = run("train", **query)
+        at.button(key="train_play").click().run()
+        svgs = [base64.b64decode(i.url.split(",", 1)[1]).decode()
+                for e in at.get("image") for i in e.proto.imgs]  # fmt: skip
+        return [float(re.search(r"viewBox='0 0 ([\d.]+) ", svg).group(1)) for svg in svgs]
+
+    plain, big = canvas_widths(), canvas_widths(present="1")
+    assert len(big) == len(plain) == 4
+    # A narrower canvas stretched to the same column: everything drawn 1.5× larger.
+    assert all(b == pytest.approx(p / 1.5, abs=1) for p, b in zip(plain, big, strict=True))

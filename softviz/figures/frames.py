@@ -296,6 +296,7 @@ def gallery_svg(images: np.ndarray, prob: np.ndarray, y: np.ndarray, columns: in
     canvas, tops, lefts = gallery_canvas(images, columns)
     unit = width / canvas.shape[1]
     wrong = (prob > 0.5) != np.asarray(y).astype(bool)
+    size = min(11, round(0.27 * (w + 2) * unit, 1))  # "✗ p=0.40" fits under its image
     body = [_image(0, 0, width, canvas.shape[0] * unit, png_uri(canvas, 4))]
     for top, left, p, bad in zip(tops, lefts, prob, wrong, strict=True):
         if bad:
@@ -307,7 +308,7 @@ def gallery_svg(images: np.ndarray, prob: np.ndarray, y: np.ndarray, columns: in
                 (left + w / 2) * unit,
                 (top + h + 2.3) * unit,
                 f"{'✗ ' if bad else ''}p={p:.2f}",
-                11,
+                size,
                 "middle",
                 MISTAKE_COLOUR if bad else "#111111",
             )

@@ -52,6 +52,7 @@ MIN_LINE_WIDTH = 4.0
 MIN_MARKER_SIZE = 11
 HEIGHT_SCALE = 1.3
 MAX_HEIGHT = 600  # a chart plus its heading still fits a 1280 × 720 projector
+PICTURE_ZOOM = 1.5  # Play's SVG pictures: text 12 → 18 px, like FONT_SIZE
 
 
 def is_on() -> bool:

@@ -121,6 +121,12 @@ def chart(fig, key: str) -> None:
     st.plotly_chart(presentation.styled(fig), width="stretch", key=key, config=config)
 
 
+def canvas(width: float) -> float:
+    """The width to draw a Play picture at: narrower in presentation mode, so the stretched
+    picture's text and lines come out about 1.5× larger, as the charts' do on a projector."""
+    return width / presentation.PICTURE_ZOOM if presentation.is_on() else width
+
+
 def picture(svg: str) -> None:
     """Show a Play frame (softviz.figures.frames) at full width: the browser swaps an image
     in a millisecond or two where rebuilding a Plotly chart costs it tens."""
@@ -152,7 +158,7 @@ def _curves_ui(trainer: Trainer) -> None:
     kept = np.array([rows[i] for i in figs.thin(len(rows))], dtype=float)
     history = dict(zip(HISTORY_KEYS, kept.T, strict=True))
     if playback.is_playing(KEY):
-        picture(frames.curves_svg(history))
+        picture(frames.curves_svg(history, width=canvas(1000)))
     else:
         chart(figs.curves_figure(history), "train_curves")
     n_train, n_test = len(trainer.data.X_train), len(trainer.data.X_test)
@@ -178,7 +184,7 @@ def _output_layer_ui(trainer: Trainer) -> None:
     if trainer.net.n_hidden == 0 and data.image_shape is not None:
         if playback.is_playing(KEY):
             grad, weights = trace.grads["W2"], params["W2"]
-            picture(frames.templates_svg(grad, weights, data.image_shape, "z", width=560))
+            picture(frames.templates_svg(grad, weights, data.image_shape, "z", canvas(560)))
         else:
             fig = figs.templates_figure(trace.grads["W2"], params["W2"], data.image_shape, "z")
             chart(fig, "train_output_templates")
@@ -209,7 +215,7 @@ def _output_layer_ui(trainer: Trainer) -> None:
         figs.Panel(params["W2"], "Weights W2", inputs, _with(outs, "b", params["b2"]), "W2")
     )
     if playback.is_playing(KEY):
-        picture(frames.heatmap_stack_svg(panels))
+        picture(frames.heatmap_stack_svg(panels, width=canvas(560)))
     else:
         chart(figs.heatmap_stack(panels), "train_output_layer")
     st.caption(OUTPUT_CAPTION)
@@ -247,7 +253,8 @@ def _hidden_layer_ui(trainer: Trainer) -> None:
         return
     if data.image_shape is not None:
         if playback.is_playing(KEY):
-            picture(frames.templates_svg(trace.grads["W1"], net.params["W1"], data.image_shape))
+            grad, weights = trace.grads["W1"], net.params["W1"]
+            picture(frames.templates_svg(grad, weights, data.image_shape, width=canvas(1000)))
         else:
             fig = figs.templates_figure(trace.grads["W1"], net.params["W1"], data.image_shape)
             chart(fig, "train_hidden_templates")
@@ -276,7 +283,7 @@ def _hidden_layer_ui(trainer: Trainer) -> None:
         ),
     ]
     if playback.is_playing(KEY):
-        picture(frames.heatmap_stack_svg(panels, width=1000))
+        picture(frames.heatmap_stack_svg(panels, width=canvas(1000)))
     else:
         chart(figs.heatmap_stack(panels), "train_hidden_layer")
     st.caption("Column j is hidden unit hj: its weight from each input and its bias.")
@@ -326,7 +333,7 @@ def _gallery(trainer: Trainer, playing: bool):
     images = data.X_test[order].reshape(-1, *data.image_shape)
     prob = _prob1(trainer, data.X_test[order])
     if playing:
-        return frames.gallery_svg(images, prob, data.y_test[order])
+        return frames.gallery_svg(images, prob, data.y_test[order], width=canvas(470))
     return figs.gallery_figure(images, prob, data.y_test[order], order)
 
 
@@ -356,7 +363,7 @@ def _surface(trainer: Trainer, playing: bool = False):
         shown[split] = (Xs[rows], ys[rows], trainer.net.predict(Xs[rows]))
     names = data.feature_names or ("x1", "x2")
     if playing:
-        return frames.surface_svg(axis_x, axis_y, prob, shown, names)
+        return frames.surface_svg(axis_x, axis_y, prob, shown, names, canvas(470))
     return figs.surface_figure(axis_x, axis_y, prob, shown, names)
 
 
