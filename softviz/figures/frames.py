@@ -79,6 +79,16 @@ def _image(x: float, y: float, w: float, h: float, uri: str) -> str:
             "style='image-rendering:pixelated'/>")  # fmt: skip
 
 
+def _title(text: str, centre: float, y: float, right: float, size: float = 13) -> str:
+    """A panel title centred where there is room: moved left, then made smaller, so it never
+    runs under the colour bar (whose left edge is `right`) or off the picture."""
+    half = 0.28 * size * len(text)  # about half the text's width in this font
+    if 2 * half > right - 4:
+        size, half = size * (right - 4) / (2 * half), (right - 4) / 2
+    centre = min(max(centre, 4 + half), right - half)
+    return _text(centre, y, text, round(size, 1), "middle")
+
+
 def _svg(width: float, height: float, body: list[str]) -> str:
     return (f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width:.0f} {height:.0f}' "
             f"width='{width:.0f}' height='{height:.0f}' {FONT}>"
@@ -229,7 +239,7 @@ def heatmap_stack_svg(panels: Sequence[Panel], width: float = 560, row_px: float
     body, y, spans = [], 26.0, {g: [] for g in groups}
     for i, panel in enumerate(panels):
         rows = len(panel.y_labels)
-        body.append(_text(x0 + cell_w * columns / 2, y - 8, panel.title, 13, "middle"))
+        body.append(_title(panel.title, x0 + cell_w * columns / 2, y - 8, width - 66))
         colours = diverging_rgba(panel.values, limits[panel.group])
         values = np.asarray(panel.values, dtype=float)
         small = values.shape[0] <= 10 and values.shape[1] <= 6
@@ -296,7 +306,7 @@ def gallery_svg(images: np.ndarray, prob: np.ndarray, y: np.ndarray, columns: in
     canvas, tops, lefts = gallery_canvas(images, columns)
     unit = width / canvas.shape[1]
     wrong = (prob > 0.5) != np.asarray(y).astype(bool)
-    size = min(11, round(0.27 * (w + 2) * unit, 1))  # "✗ p=0.40" fits under its image
+    size = min(11, round(0.2 * (w + 2) * unit, 1))  # "✗ p=0.40" fits under its image
     body = [_image(0, 0, width, canvas.shape[0] * unit, png_uri(canvas, 4))]
     for top, left, p, bad in zip(tops, lefts, prob, wrong, strict=True):
         if bad:
