@@ -28,6 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.browser import APP, CHROMIUM_ARGS, READY, STEPS_JS, Server  # noqa: E402
 
+SESSION_TTL = 30  # seconds a disconnected session is kept for its browser to reconnect
+
 
 @dataclass
 class SessionReport:
@@ -155,7 +157,10 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def run_async(sessions: int, seconds: float) -> dict:
-    server = Server(APP, extra_args=["--server.disconnectedSessionTTL=2"])
+    # Long enough that a browser whose WebSocket drops for a moment under load gets its own
+    # session back (with 2 s, one reconnected at step 21 and found a fresh trainer at 0);
+    # short enough to wait out before measuring memory after the sessions close.
+    server = Server(APP, extra_args=[f"--server.disconnectedSessionTTL={SESSION_TTL}"])
     try:
         server.wait_healthy()
         async with async_playwright() as pw:
@@ -181,7 +186,7 @@ async def run_async(sessions: int, seconds: float) -> dict:
             )
             sampler.cancel()
             await browser.close()
-        await asyncio.sleep(6)  # past disconnectedSessionTTL: the server drops the sessions
+        await asyncio.sleep(SESSION_TTL + 5)  # past the TTL: the server drops the sessions
         rss_after = server.rss_mb()
     finally:
         server.stop()
