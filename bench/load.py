@@ -39,6 +39,8 @@ class SessionReport:
     errors: list[str] = field(default_factory=list)
     pause_retries: int = 0
     click_retries: int = 0
+    page_loads: int = 0
+    sockets: int = 0  # WebSockets opened: one per page load, more when one dropped
 
 
 async def shown_steps(page: Page) -> int:
@@ -78,6 +80,7 @@ async def check_no_exception(page: Page, report: SessionReport, when: str) -> No
 
 
 async def open_train(page: Page, base: str, query: str, report: SessionReport) -> None:
+    report.page_loads += 1
     await page.goto(f"{base}/train?{query}", timeout=300_000)
     await page.wait_for_function(f"() => {STEPS_JS} === '0'", timeout=300_000)
     await page.wait_for_function(READY, timeout=300_000)
@@ -124,6 +127,7 @@ async def one_session(browser, base: str, index: int, seconds: float) -> Session
     context = await browser.new_context(viewport={"width": 1000, "height": 700})
     page = await context.new_page()
     page.set_default_timeout(300_000)  # a 2-core server shared by 30 sessions is slow, not dead
+    page.on("websocket", lambda _: setattr(report, "sockets", report.sockets + 1))
     try:
         await open_train(page, base, f"seed={index}&lr={0.05 + 0.01 * index:.2f}", report)
         deadline = time.perf_counter() + seconds
@@ -198,6 +202,7 @@ async def run_async(sessions: int, seconds: float) -> dict:
         "errors": [f"{r.name}: {e}" for r in reports for e in r.errors],
         "pause_retries": sum(r.pause_retries for r in reports),
         "click_retries": sum(r.click_retries for r in reports),
+        "reconnects": sum(max(0, r.sockets - r.page_loads) for r in reports),
         "step_latency_p50_s": percentile(latencies, 0.5),
         "step_latency_p95_s": percentile(latencies, 0.95),
         "step_latency_mean_s": statistics.fmean(latencies) if latencies else float("nan"),
