@@ -1,11 +1,13 @@
 """Load test: many browser sessions on one server at once, each training its own network.
 
     python3 tasks.py load --sessions 30 --seconds 40
+    python3 tasks.py load --sessions 30 --seconds 15 --waves 2   # leak or retention?
 
 Each session opens /train with its own seed and learning rate, then loops through its own
 mix of Step, Step ×10, Play / Pause and a settings change, checking after every action that
 the Steps metric shows exactly its own count (no cross-talk). Reports errors, the p50/p95
-latency of Step, the server's memory before, at peak and after the sessions close.
+latency of Step, the server's memory before, at peak and after the sessions close (after each
+wave when the class arrives more than once: memory that grows wave after wave is a leak).
 """
 
 from __future__ import annotations
@@ -160,11 +162,13 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-async def run_async(sessions: int, seconds: float) -> dict:
+async def run_async(sessions: int, seconds: float, waves: int = 1) -> dict:
     # Long enough that a browser whose WebSocket drops for a moment under load gets its own
     # session back (with 2 s, one reconnected at step 21 and found a fresh trainer at 0);
     # short enough to wait out before measuring memory after the sessions close.
     server = Server(APP, extra_args=[f"--server.disconnectedSessionTTL={SESSION_TTL}"])
+    reports: list[SessionReport] = []
+    after_waves: list[float] = []
     try:
         server.wait_healthy()
         async with async_playwright() as pw:
@@ -172,10 +176,7 @@ async def run_async(sessions: int, seconds: float) -> dict:
                 executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
                 args=CHROMIUM_ARGS,
             )
-            warm = await browser.new_page()
-            await open_train(warm, server.url, "", SessionReport("warm-up"))
-            await warm.close()
-            await asyncio.sleep(4)
+            await visit(browser, server.url)
             rss_before = server.rss_mb()
             peak = [rss_before]
 
@@ -185,26 +186,25 @@ async def run_async(sessions: int, seconds: float) -> dict:
                     await asyncio.sleep(0.5)
 
             sampler = asyncio.create_task(sample_memory())
-            reports = await asyncio.gather(
-                *(one_session(browser, server.url, i, seconds) for i in range(sessions))
-            )
+            for _ in range(waves):
+                reports += await asyncio.gather(
+                    *(one_session(browser, server.url, i, seconds) for i in range(sessions))
+                )
+                # Streamlit keeps closed sessions in a TTL cache that only purges when
+                # touched: wait past the TTL, then one more visit (like the warm-up before the
+                # baseline) lets it drop the class.
+                await asyncio.sleep(SESSION_TTL + 5)
+                await visit(browser, server.url)
+                after_waves.append(server.rss_mb())
             sampler.cancel()
-            # Streamlit keeps closed sessions in a TTL cache that only purges when touched:
-            # wait past the TTL, then one more visit (like the warm-up before the baseline)
-            # lets it drop the thirty.
-            await asyncio.sleep(SESSION_TTL + 5)
-            probe = await browser.new_page()
-            await open_train(probe, server.url, "", SessionReport("probe"))
-            await probe.close()
             await browser.close()
-        await asyncio.sleep(4)
-        rss_after = server.rss_mb()
     finally:
         server.stop()
     latencies = [t for r in reports for t in r.latencies]
     return {
         "sessions": sessions,
         "seconds": seconds,
+        "waves": waves,
         "actions": len(latencies),
         "errors": [f"{r.name}: {e}" for r in reports for e in r.errors],
         "pause_retries": sum(r.pause_retries for r in reports),
@@ -215,22 +215,38 @@ async def run_async(sessions: int, seconds: float) -> dict:
         "step_latency_mean_s": statistics.fmean(latencies) if latencies else float("nan"),
         "rss_before_mb": rss_before,
         "rss_peak_mb": peak[0],
-        "rss_after_close_mb": rss_after,
+        "rss_after_close_mb": after_waves[-1],
+        "rss_after_each_wave_mb": after_waves,
         "rss_per_session_mb": (peak[0] - rss_before) / sessions,
     }
 
 
-def run(sessions: int = 30, seconds: float = 40.0) -> dict:
-    return asyncio.run(run_async(sessions, seconds))
+async def visit(browser, base: str) -> None:
+    """One short visit to /train, then a pause for the server to settle."""
+    page = await browser.new_page()
+    await open_train(page, base, "", SessionReport("visit"))
+    await page.close()
+    await asyncio.sleep(4)
+
+
+def run(sessions: int = 30, seconds: float = 40.0, waves: int = 1) -> dict:
+    return asyncio.run(run_async(sessions, seconds, waves))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=40.0)
+    parser.add_argument(
+        "--waves",
+        type=int,
+        default=1,
+        help="the class arrives this many times, one after the other: memory "
+        "after each wave tells a leak (it grows) from retention (it stays)",
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
-    result = run(args.sessions, args.seconds)
+    result = run(args.sessions, args.seconds, args.waves)
     print(json.dumps(result, indent=2))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
