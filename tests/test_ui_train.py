@@ -251,5 +251,6 @@ def test_play_draws_light_pictures_and_pause_brings_the_charts_back(query, pictu
     assert len(shown) == pictures  # curves, output layer, data, hidden layer (if any)
     assert all(img.url.startswith("data:image/svg+xml;base64,") for img in shown)
     assert len(at.get("plotly_chart")) == 0
+    assert any("Pause for the interactive charts" in c.value for c in at.caption)
     at.button(key="train_play").click().run()
     assert not at.get("image") and len(at.get("plotly_chart")) == charts

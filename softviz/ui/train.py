@@ -121,6 +121,12 @@ def chart(fig, key: str) -> None:
     st.plotly_chart(presentation.styled(fig), width="stretch", key=key, config=config)
 
 
+PLAYING_NOTE = (
+    "Playing: the views are drawn as light pictures, about ten a second. Pause for the "
+    "interactive charts: values on hover, zoom, and a click on an example to inspect it."
+)
+
+
 def canvas(width: float) -> float:
     """The width to draw a Play picture at: narrower in presentation mode, so the stretched
     picture's text and lines come out about 1.5× larger, as the charts' do on a projector."""
@@ -137,9 +143,11 @@ def views(trainer: Trainer) -> None:
     """Everything that changes with each step (drawn inside the playback fragment)."""
     playing = playback.is_playing(KEY)
     metrics_ui(trainer)
-    with st.container():
+    with st.container():  # notes come and go inside; the views below keep their place
         if trainer.diverged:
             st.error(trainer.diverged, icon="🛑")
+        elif playing:
+            st.caption(PLAYING_NOTE)
     if trainer.last_trace is None:
         return
     _curves_ui(trainer)
