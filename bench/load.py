@@ -89,35 +89,33 @@ async def open_train(page: Page, base: str, query: str, report: SessionReport) -
     report.steps = 0
 
 
+async def press_until_shown(page: Page, press: str, shown: str) -> bool:
+    """Click `press` and wait for the button `shown` to replace it. One still showing after
+    two minutes is clicked once more, like a person would; returns whether that was needed.
+    One that never takes is an error."""
+    pressed = page.get_by_role("button", name=press, exact=True)
+    replacement = page.get_by_role("button", name=shown, exact=True)
+    await pressed.click()
+    try:
+        await replacement.wait_for(timeout=120_000)
+        return False
+    except PlaywrightTimeout:
+        retried = bool(await pressed.count())
+        if retried:
+            await pressed.click(timeout=10_000)
+        try:
+            await replacement.wait_for(timeout=300_000)
+        except PlaywrightTimeout:
+            raise RuntimeError(f"{press} did not take after two clicks and seven minutes") from None
+        return retried
+
+
 async def play_pause(page: Page, report: SessionReport, rng: random.Random) -> None:
-    """Play for a moment, then Pause. A Play or Pause still showing after two minutes is
-    clicked once more, like a person would, and counted (`click_retries`, `pause_retries`);
-    one that never takes is an error."""
-    play = page.get_by_role("button", name="Play", exact=True)
-    pause = page.get_by_role("button", name="Pause", exact=True)
-    await play.click()
-    try:
-        await pause.wait_for(timeout=120_000)
-    except PlaywrightTimeout:
-        if await play.count():
-            report.click_retries += 1
-            await play.click(timeout=10_000)
-        try:
-            await pause.wait_for(timeout=300_000)
-        except PlaywrightTimeout:
-            raise RuntimeError("Play did not take after two clicks and seven minutes") from None
+    """Play for a moment, then Pause; a second click on either is counted (`click_retries`,
+    `pause_retries`)."""
+    report.click_retries += await press_until_shown(page, "Play", "Pause")
     await page.wait_for_timeout(rng.uniform(500, 1500))
-    await pause.click()
-    try:
-        await play.wait_for(timeout=120_000)
-    except PlaywrightTimeout:
-        if await pause.count():
-            report.pause_retries += 1
-            await pause.click(timeout=10_000)
-        try:
-            await play.wait_for(timeout=300_000)
-        except PlaywrightTimeout:
-            raise RuntimeError("Pause did not take after two clicks and seven minutes") from None
+    report.pause_retries += await press_until_shown(page, "Pause", "Play")
     await page.wait_for_function(READY, timeout=300_000)
     report.steps = await shown_steps(page)
 
