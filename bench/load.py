@@ -51,6 +51,15 @@ async def shown_steps(page: Page) -> int:
     return int(await handle.json_value())
 
 
+async def page_notes(page: Page) -> str:
+    """What a wrong count needs to be understood: the URL and the notes the page shows."""
+    try:
+        notes = await page.locator("[data-testid='stAlert']").all_inner_texts()
+    except Exception as err:  # the page may be mid-rerun or gone
+        notes = [f"(notes unreadable: {type(err).__name__})"]
+    return f"[url {page.url}; notes {[' '.join(n.split())[:160] for n in notes]}]"
+
+
 async def click_and_expect(page: Page, label: str, expected: int, report: SessionReport) -> None:
     """Click and wait until Steps shows `expected`. A click that leaves the count unchanged
     for two minutes was dropped by an overloaded server: like a person, click once more and
@@ -66,7 +75,9 @@ async def click_and_expect(page: Page, label: str, expected: int, report: Sessio
         if shown == expected:  # landed just after the two minutes: slow, not wrong
             pass
         elif shown != before:
-            raise RuntimeError(f"{label}: expected Steps {expected}, shows {shown}") from None
+            raise RuntimeError(
+                f"{label}: expected Steps {expected}, shows {shown} {await page_notes(page)}"
+            ) from None
         else:
             report.click_retries += 1
             await page.get_by_role("button", name=label, exact=True).click()
@@ -142,12 +153,15 @@ async def one_session(browser, base: str, index: int, seconds: float) -> Session
             else:
                 await open_train(page, base, f"seed={index}&noise={rng.choice([0.05, 0.2])}",
                                  report)  # fmt: skip
-            if await shown_steps(page) != report.steps:
-                report.errors.append(f"cross-talk: shows {await shown_steps(page)}, "
-                                     f"expected {report.steps} after {action}")  # fmt: skip
+            shown = await shown_steps(page)
+            if shown != report.steps:
+                notes = await page_notes(page)
+                report.errors.append(
+                    f"cross-talk: shows {shown}, expected {report.steps} after {action} {notes}"
+                )
             await check_no_exception(page, report, action)
     except Exception as err:  # a load test reports every failure instead of stopping
-        report.errors.append(f"{type(err).__name__}: {str(err)[:200]}")
+        report.errors.append(f"{type(err).__name__}: {str(err)[:600]}")
     finally:
         await context.close()
     return report

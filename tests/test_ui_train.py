@@ -254,3 +254,76 @@ def test_play_draws_light_pictures_and_pause_brings_the_charts_back(query, pictu
     assert any("Pause for the interactive charts" in c.value for c in at.caption)
     at.button(key="train_play").click().run()
     assert not at.get("image") and len(at.get("plotly_chart")) == charts
+
+
+def test_a_stale_url_in_a_rerun_does_not_undo_a_newer_choice():
+    """A click sent before the browser applied our last URL write carries the older address."""
+    at = app(lr="0.19")
+    at.number_input(key="ctl_lr").set_value(0.3).run()
+    at.button(key="train_step10").click().run()
+    at.query_params["lr"] = "0.19"  # the address bar as the browser had it a moment ago
+    at.button(key="train_step").click().run()
+    assert not at.exception and steps_shown(at) == "11" and "restarted" not in infos(at)
+    assert at.number_input(key="ctl_lr").value == pytest.approx(0.3)
+    assert at.query_params["lr"] == "0.3"
+
+
+# /train, or another page: a full run that draws none of /train's widgets, after which
+# Streamlit drops their state, as it does when a session visits another page of the app.
+AWAY_SCRIPT = (
+    "import streamlit as st\nfrom softviz.ui import train\n"
+    "st.write('another page') if st.session_state.get('away') else train.render()\n"
+)
+
+
+def leave_and_come_back(at: AppTest, query: dict[str, str]) -> AppTest:
+    at.session_state["away"] = True
+    at.run()
+    at.session_state["away"] = False
+    for name in list(at.query_params):
+        del at.query_params[name]
+    for name, value in query.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def test_coming_back_from_another_page_keeps_the_settings_and_the_training():
+    """The sidebar's link back carries no settings: the session's own come back."""
+    at = AppTest.from_string(AWAY_SCRIPT, default_timeout=60)
+    at.query_params.update(seed="3", lr="0.19", hidden="8")
+    at.run()
+    at.button(key="train_step10").click().run()
+    leave_and_come_back(at, {})
+    assert not at.exception and steps_shown(at) == "10" and "restarted" not in infos(at)
+    assert at.number_input(key="ctl_lr").value == pytest.approx(0.19)
+    assert at.slider(key="ctl_hidden").value == 8
+    assert {name: at.query_params[name] for name in at.query_params} == {
+        "seed": "3",
+        "lr": "0.19",
+        "hidden": "8",
+    }
+
+
+def test_a_link_with_settings_still_replaces_them_on_coming_back():
+    at = AppTest.from_string(AWAY_SCRIPT, default_timeout=60)
+    at.query_params["lr"] = "0.19"
+    at.run()
+    at.button(key="train_step10").click().run()
+    leave_and_come_back(at, {"lr": "0.05"})  # e.g. a tour step's "Open this view"
+    assert not at.exception and steps_shown(at) == "0" and "lr 0.19 → 0.05" in infos(at)
+    assert at.number_input(key="ctl_lr").value == pytest.approx(0.05)
+
+
+def test_an_uploaded_csv_and_its_label_survive_another_page():
+    at = AppTest.from_string(AWAY_SCRIPT, default_timeout=60).run()
+    at.selectbox(key="ctl_dataset").set_value("csv").run()
+    rows = "".join(f"{i % 7},{i % 5},{i % 2},{i % 3 == 0:d}\n" for i in range(40))
+    at.file_uploader(key="ctl_csv_file").upload("two.csv", f"x,y,kind,flag\n{rows}".encode()).run()
+    assert at.selectbox(key="ctl_csv_label").value != "kind"
+    at.selectbox(key="ctl_csv_label").set_value("kind").run()
+    at.button(key="train_step10").click().run()
+    leave_and_come_back(at, {})
+    assert not at.exception and steps_shown(at) == "10" and "restarted" not in infos(at)
+    assert at.selectbox(key="ctl_csv_label").value == "kind"
+    at.button(key="train_step").click().run()
+    assert not at.exception and steps_shown(at) == "11"

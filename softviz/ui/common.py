@@ -18,11 +18,35 @@ def query_settings() -> Settings:
     return settings
 
 
+WRITTEN_KEY = "softviz_written_queries"  # st.session_state: the queries this session wrote
+WRITTEN_REMEMBERED = 64
+
+
 def write_query(settings: Settings, **extra: str) -> None:
     """Put the settings that differ from the defaults (and page-owned keys) into the URL."""
     wanted = to_query(settings) | {key: value for key, value in extra.items() if value}
+    written = st.session_state.setdefault(WRITTEN_KEY, [])
+    if wanted not in written:
+        written.append(wanted)
+        del written[:-WRITTEN_REMEMBERED]
     if dict(st.query_params.to_dict()) != wanted:
         st.query_params.from_dict(wanted)
+
+
+def query_is_ours() -> bool:
+    """Whether the URL holds a query this session wrote itself, not a new one to apply.
+
+    A rerun's request carries the address bar as the browser had it, which lags behind our
+    last write when the user acts quickly on a busy server: such a URL is stale, and applying
+    it would undo the newer choice.
+    """
+    return st.query_params.to_dict() in st.session_state.get(WRITTEN_KEY, [])
+
+
+def forget_written_queries() -> None:
+    """Make the next URL count as new even if this session wrote it once (a settings file
+    restores an older view)."""
+    st.session_state.pop(WRITTEN_KEY, None)
 
 
 def chart(fig: go.Figure, key: str) -> None:

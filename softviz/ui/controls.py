@@ -5,12 +5,15 @@
 
 Widgets are keyed f"{key}_{field}" and seeded from the URL's settings on a session's first run
 (or when the URL changes under us); from then on the widgets are the truth and the page writes
-them back with softviz.ui.common.write_query. The user's own CSV is per-session data: the
-uploaded file is parsed here and kept in st.session_state, never in the URL.
+them back with softviz.ui.common.write_query. Streamlit forgets a page's widgets when the
+session visits another page, so the settings last shown are kept beside them and put back on
+return. The user's own CSV is per-session data: the uploaded file is parsed here and kept in
+st.session_state, never in the URL.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -22,12 +25,14 @@ from softviz import csvdata
 from softviz.activations import ACTIVATIONS
 from softviz.datasets import DATASETS
 from softviz.settings import BOUNDS, Settings, from_query
+from softviz.ui.common import query_is_ours
 
 DATA_FIELDS = ("dataset", "noise", "n", "test", "seed", "draw")
 MODEL_FIELDS = ("hidden", "activation", "head", "k", "loss", "temperature", "init")
 OPTIMISER_FIELDS = ("lr", "batch", "momentum", "decay")
 PLAY_FIELDS = ("speed",)
 ALL_FIELDS = DATA_FIELDS + MODEL_FIELDS + OPTIMISER_FIELDS + PLAY_FIELDS
+SETTING_NAMES = {f.name for f in dataclasses.fields(Settings)} - {"present"}  # a display mode
 CSV = "csv"
 DATASET_NAMES = {
     "object": "object in image (10×10)",
@@ -50,8 +55,16 @@ CSV_LINK_NOTE = (
 
 def url_settings(key: str = "ctl") -> Settings:
     """Settings from the URL, warnings shown. dataset=csv is kept only in the session that
-    chose it; a fresh session opening such a link falls back to the default, with a note."""
+    chose it; a fresh session opening such a link falls back to the default, with a note.
+
+    An address with no settings at all (the sidebar's page links, the landing page's) brings
+    a session back to the settings it last showed here rather than to the defaults: going to
+    another page and back must not restart training.
+    """
     raw = {name: st.query_params.get_all(name) for name in st.query_params}
+    shown_before: Settings | None = st.session_state.get(f"{key}_shown")
+    if shown_before is not None and not SETTING_NAMES & raw.keys():
+        return shown_before
     wants_csv = bool(raw.get("dataset")) and raw["dataset"][-1] == CSV
     if wants_csv:
         raw.pop("dataset")
@@ -59,7 +72,6 @@ def url_settings(key: str = "ctl") -> Settings:
     for message in warnings:
         st.warning(message, icon="⚠️")
     if wants_csv:
-        shown_before = st.session_state.get(f"{key}_shown")
         if shown_before is not None and shown_before.dataset == CSV:
             return replace(settings, dataset=CSV)
         st.info(CSV_LINK_NOTE, icon="ℹ️")
@@ -67,11 +79,13 @@ def url_settings(key: str = "ctl") -> Settings:
 
 
 def _seed(base: Settings, fields: Sequence[str], key: str) -> None:
-    """Put the URL's values into the widgets on the first run, or when the URL changed."""
-    if st.session_state.get(f"{key}_shown") == base:
-        return
+    """Put the URL's values into the widgets on the first run, or when the URL changed; give
+    a widget Streamlit forgot (the session was on another page) back the value it showed."""
+    url_changed = st.session_state.get(f"{key}_shown") != base and not query_is_ours()
     for name in fields:
-        st.session_state[f"{key}_{name}"] = getattr(base, name)
+        widget = _w(key, name)
+        if url_changed or widget not in st.session_state:
+            st.session_state[widget] = getattr(base, name)
 
 
 def settings_ui(
@@ -335,10 +349,14 @@ def _use_example(key: str) -> None:
     st.session_state[_w(key, "csv_name")] = name
 
 
-def _csv_source(key: str, uploaded) -> tuple[str, bytes] | None:
-    """The file in use: a new upload replaces an example and vice versa; clearing forgets it."""
+def _csv_source(key: str, uploaded, returning: bool) -> tuple[str, bytes] | None:
+    """The file in use: a new upload replaces an example and vice versa; clearing forgets it.
+    An uploader that is empty because the session was on another page (`returning`) is not
+    a clearing: the file stays."""
     source_key, seen_key = _w(key, "csv_source"), _w(key, "csv_seen_upload")
     upload_id = uploaded.file_id if uploaded is not None else None
+    if returning and uploaded is None:
+        st.session_state[seen_key] = None
     if upload_id != st.session_state.get(seen_key):
         st.session_state[seen_key] = upload_id
         st.session_state[source_key] = None
@@ -369,14 +387,16 @@ def _label(key: str, table: csvdata.Table) -> str:
             f"No column can be the label: a label needs 2 to {csvdata.MAX_CLASSES} distinct "
             "values and no missing cells."
         )
-    if st.session_state.get(_w(key, "csv_label")) not in candidates:
-        st.session_state[_w(key, "csv_label")] = csvdata.default_label(table)
-    return st.selectbox(
-        "Label column",
-        candidates,
-        key=_w(key, "csv_label"),
-        help="Every other column is a numeric feature.",
+    widget, chosen = _w(key, "csv_label"), _w(key, "csv_label_chosen")
+    if widget not in st.session_state:  # first drawn, or forgotten on another page
+        st.session_state[widget] = st.session_state.get(chosen)
+    if st.session_state[widget] not in candidates:
+        st.session_state[widget] = csvdata.default_label(table)
+    label = st.selectbox(
+        "Label column", candidates, key=widget, help="Every other column is a numeric feature."
     )
+    st.session_state[chosen] = label
+    return label
 
 
 def _example_buttons(key: str) -> None:
@@ -404,6 +424,7 @@ def csv_ui(key: str, settings: Settings, seed: int) -> CsvChoice | None:
     Returns the data, or None (with a message saying why) when there is nothing usable.
     """
     with st.sidebar:
+        returning = _w(key, "csv_file") not in st.session_state
         uploaded = st.file_uploader(
             "CSV file",
             type=["csv", "txt", "tsv"],
@@ -414,15 +435,17 @@ def csv_ui(key: str, settings: Settings, seed: int) -> CsvChoice | None:
         )
         _example_buttons(key)
         try:
-            return _csv_choice(key, settings, seed, uploaded)
+            return _csv_choice(key, settings, seed, uploaded, returning)
         except csvdata.CsvError as err:
             name = csvdata.safe_name(st.session_state.get(_w(key, "csv_name"), "file"))
             st.error(f"Cannot use `{name}`: {err}", icon="🚫")
             return None
 
 
-def _csv_choice(key: str, settings: Settings, seed: int, uploaded) -> CsvChoice | None:
-    source = _csv_source(key, uploaded)
+def _csv_choice(
+    key: str, settings: Settings, seed: int, uploaded, returning: bool
+) -> CsvChoice | None:
+    source = _csv_source(key, uploaded, returning)
     if source is None:
         st.caption("Upload a CSV file or use an example to train on your own data.")
         return None

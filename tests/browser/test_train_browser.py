@@ -103,3 +103,23 @@ def test_picking_an_example_by_number_and_by_click(app_server, page):
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(page.get_by_text(re.compile(r"test example #\d+"))).to_be_visible(timeout=20_000)
     assert_no_exception(page)
+
+
+def test_another_page_and_back_keeps_the_training(app_server, page):
+    """Streamlit forgets /train's widgets while the session is on another page; coming back,
+    by the browser's Back or by the sidebar's link (no settings in it), finds the same lab."""
+    open_train(page, app_server, "?seed=3&lr=0.19")
+    page.get_by_role("button", name="Step ×10", exact=True).click()
+    expect(steps_value(page)).to_have_text("10")
+    wait_ready(page)
+    for come_back in (page.go_back, lambda: page.get_by_role("link", name="Training lab").click()):
+        page.get_by_role("link", name="Heads lab").click()
+        expect(page).to_have_url(re.compile(r"/heads"))
+        wait_ready(page)
+        come_back()
+        expect(page).to_have_url(re.compile(r"/train\?(seed=3&lr=0\.19|lr=0\.19&seed=3)$"))
+        wait_ready(page)
+        expect(steps_value(page)).to_have_text("10")
+        expect(page.get_by_text("training restarted")).to_have_count(0)
+        assert float(page.get_by_label("Learning rate η").input_value()) == 0.19
+    assert_no_exception(page)
