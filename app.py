@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from softviz.ui import hosting, pages
+from softviz.ui import common, hosting, pages
 
 st.set_page_config(page_title="softviz", layout="wide")
 hosting.replica_caption()
-st.navigation(pages.all_pages()).run()
+page = st.navigation(pages.all_pages())
+common.run_page(page.url_path, page.run)

@@ -51,13 +51,22 @@ async def shown_steps(page: Page) -> int:
     return int(await handle.json_value())
 
 
+STATE_JS = f"""() => {{
+  const app = document.querySelector("[data-testid='stApp']");
+  const state = name => app ? app.getAttribute("data-test-" + name) : "no app";
+  return `connection ${{state("connection-state")}}, script ${{state("script-state")}}, `
+    + `Steps ${{{STEPS_JS}}}`;
+}}"""
+
+
 async def page_notes(page: Page) -> str:
     """What a wrong count needs to be understood: the URL and the notes the page shows."""
     try:
         notes = await page.locator("[data-testid='stAlert']").all_inner_texts()
+        state = await page.evaluate(STATE_JS)
     except Exception as err:  # the page may be mid-rerun or gone
-        notes = [f"(notes unreadable: {type(err).__name__})"]
-    return f"[url {page.url}; notes {[' '.join(n.split())[:160] for n in notes]}]"
+        notes, state = [f"(unreadable: {type(err).__name__})"], ""
+    return f"[url {page.url}; {state}; notes {[' '.join(n.split())[:160] for n in notes]}]"
 
 
 async def click_and_expect(page: Page, label: str, expected: int, report: SessionReport) -> None:
@@ -75,9 +84,7 @@ async def click_and_expect(page: Page, label: str, expected: int, report: Sessio
         if shown == expected:  # landed just after the two minutes: slow, not wrong
             pass
         elif shown != before:
-            raise RuntimeError(
-                f"{label}: expected Steps {expected}, shows {shown} {await page_notes(page)}"
-            ) from None
+            raise RuntimeError(f"{label}: expected Steps {expected}, shows {shown}") from None
         else:
             report.click_retries += 1
             await page.get_by_role("button", name=label, exact=True).click()
@@ -139,6 +146,7 @@ async def one_session(browser, base: str, index: int, seconds: float) -> Session
     page = await context.new_page()
     page.set_default_timeout(300_000)  # a 2-core server shared by 30 sessions is slow, not dead
     page.on("websocket", lambda _: setattr(report, "sockets", report.sockets + 1))
+    action = "open"
     try:
         await open_train(page, base, f"seed={index}&lr={0.05 + 0.01 * index:.2f}", report)
         deadline = time.perf_counter() + seconds
@@ -161,7 +169,9 @@ async def one_session(browser, base: str, index: int, seconds: float) -> Session
                 )
             await check_no_exception(page, report, action)
     except Exception as err:  # a load test reports every failure instead of stopping
-        report.errors.append(f"{type(err).__name__}: {str(err)[:600]}")
+        first_line = str(err).splitlines()[0] if str(err) else ""
+        notes = await page_notes(page)
+        report.errors.append(f"{action}: {type(err).__name__}: {first_line[:400]} {notes}")
     finally:
         await context.close()
     return report

@@ -123,6 +123,18 @@ def test_a_link_opened_later_reseeds_the_controls():
     assert at.button_group(key="compare_matchup").value == "race"
 
 
+def test_a_stale_url_in_a_rerun_does_not_undo_a_newer_choice():
+    """A click sent before the browser applied our last URL write carries the older address."""
+    at = app(dataset="xor")
+    before = {key: at.query_params[key] for key in at.query_params}
+    at.number_input(key="compare_hidden").set_value(4).run()
+    at.query_params.clear()
+    at.query_params.update(before)  # the address bar as the browser had it a moment ago
+    at.button(key="compare_step").click().run()
+    assert not at.exception and metric(at, "Steps") == "1"
+    assert at.number_input(key="compare_hidden").value == 4 and at.query_params["hidden"] == "4"
+
+
 def test_bad_page_parameters_are_reported_and_ignored():
     at = app(matchup="banana", race_steps="5", target="2", match="yes", lr="-1")
     assert not at.exception

@@ -229,3 +229,40 @@ def test_trainer_downloads_render_three_buttons():
     assert not at.exception
     labels = [el.proto.label for el in at.get("download_button")]
     assert labels == ["History (CSV)", "Weights (NPZ)", "Weights (JSON)"]
+
+
+# The tour, or another page (a full run without the tour's widgets), through run_page as
+# app.py runs every page.
+TOUR_OR_AWAY = """
+import streamlit as st
+from softviz.ui import common, tour
+if st.session_state.get("away"):
+    common.run_page("train", lambda: st.write("another page"))
+else:
+    common.run_page("tour", tour.render)
+"""
+
+
+def test_a_page_left_and_reentered_by_a_bare_link_gets_its_query_back():
+    at = run(TOUR_OR_AWAY, step="5", seed="3", present="1")
+    at.session_state["away"] = True
+    at.query_params.clear()
+    at.run()
+    at.session_state["away"] = False
+    at.run()  # the sidebar's link back: no query
+    assert not at.exception and at.title[0].value == STEPS[4].title
+    assert at.query_params["step"] == "5" and at.query_params["seed"] == "3"
+    at.query_params.clear()
+    at.run()  # on the page already: an empty URL is not a return, nothing to bring back
+    assert at.title[0].value == STEPS[0].title and at.query_params["step"] == "1"
+
+
+def test_a_link_with_a_query_wins_over_the_remembered_one():
+    at = run(TOUR_OR_AWAY, step="5")
+    at.session_state["away"] = True
+    at.query_params.clear()
+    at.run()
+    at.session_state["away"] = False
+    at.query_params["step"] = "2"
+    at.run()
+    assert not at.exception and at.title[0].value == STEPS[1].title

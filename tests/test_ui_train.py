@@ -270,10 +270,14 @@ def test_a_stale_url_in_a_rerun_does_not_undo_a_newer_choice():
 
 # /train, or another page: a full run that draws none of /train's widgets, after which
 # Streamlit drops their state, as it does when a session visits another page of the app.
-AWAY_SCRIPT = (
-    "import streamlit as st\nfrom softviz.ui import train\n"
-    "st.write('another page') if st.session_state.get('away') else train.render()\n"
-)
+AWAY_SCRIPT = """
+import streamlit as st
+from softviz.ui import common, train
+if st.session_state.get("away"):
+    common.run_page("heads", lambda: st.write("another page"))
+else:
+    common.run_page("train", train.render)
+"""
 
 
 def leave_and_come_back(at: AppTest, query: dict[str, str]) -> AppTest:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -20,6 +22,27 @@ def query_settings() -> Settings:
 
 WRITTEN_KEY = "softviz_written_queries"  # st.session_state: the queries this session wrote
 WRITTEN_REMEMBERED = 64
+PAGE_KEY = "softviz_page"  # st.session_state: the URL path of the last page run to the end
+PAGE_QUERIES_KEY = "softviz_page_queries"  # st.session_state: URL path -> its last query
+
+
+def run_page(url_path: str, render: Callable[[], None]) -> None:
+    """Run the page at `url_path`; a session coming back to it by a link without a query (the
+    sidebar's, the landing page's) gets back the query the page last had.
+
+    Streamlit forgets a page's widgets while the session is on another page, and the page's
+    query says everything they showed: restored, the page reads it as it reads any link, so
+    a visit elsewhere neither restarts training nor loses a choice.
+    """
+    queries = st.session_state.setdefault(PAGE_QUERIES_KEY, {})
+    current = st.query_params.to_dict()
+    entering = st.session_state.get(PAGE_KEY) != url_path
+    if entering and not current.keys() - {"present"} and queries.get(url_path):
+        kept = {key: value for key, value in queries[url_path].items() if key != "present"}
+        st.query_params.from_dict(kept | current)  # the mode now in use wins over the old one
+    render()
+    queries[url_path] = st.query_params.to_dict()
+    st.session_state[PAGE_KEY] = url_path
 
 
 def write_query(settings: Settings, **extra: str) -> None:

@@ -23,7 +23,7 @@ from softviz.network import predicted_class
 from softviz.settings import BOUNDS, CHOICES, DEFAULTS, Settings, consistent, shown
 from softviz.training import build_dataset
 from softviz.ui import playback, presentation, share
-from softviz.ui.common import chart, query_settings, write_query
+from softviz.ui.common import chart, query_is_ours, query_settings, write_query
 
 KEY = "compare"
 LABELS = {
@@ -140,7 +140,7 @@ def _start(settings: Settings, query: Mapping, matchup: str, name: str) -> Any:
 def _forget_widgets_if_url_changed() -> None:
     """A URL we did not write (a link, the address bar) reseeds every widget from it."""
     current = st.query_params.to_dict()
-    if st.session_state.get(LAST_QUERY) not in (None, current):
+    if st.session_state.get(LAST_QUERY) not in (None, current) and not query_is_ours():
         for key in [k for k in st.session_state if str(k).startswith(f"{KEY}_")]:
             if key not in (_key("pairs"), _key("race_request")):
                 del st.session_state[key]

@@ -5,15 +5,14 @@
 
 Widgets are keyed f"{key}_{field}" and seeded from the URL's settings on a session's first run
 (or when the URL changes under us); from then on the widgets are the truth and the page writes
-them back with softviz.ui.common.write_query. Streamlit forgets a page's widgets when the
-session visits another page, so the settings last shown are kept beside them and put back on
-return. The user's own CSV is per-session data: the uploaded file is parsed here and kept in
-st.session_state, never in the URL.
+them back with softviz.ui.common.write_query. Streamlit forgets a page's widgets while the
+session is on another page: on return (softviz.ui.common.run_page brings the URL back) they
+are seeded again. The user's own CSV is per-session data: the uploaded file is parsed here
+and kept in st.session_state, never in the URL.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -32,7 +31,6 @@ MODEL_FIELDS = ("hidden", "activation", "head", "k", "loss", "temperature", "ini
 OPTIMISER_FIELDS = ("lr", "batch", "momentum", "decay")
 PLAY_FIELDS = ("speed",)
 ALL_FIELDS = DATA_FIELDS + MODEL_FIELDS + OPTIMISER_FIELDS + PLAY_FIELDS
-SETTING_NAMES = {f.name for f in dataclasses.fields(Settings)} - {"present"}  # a display mode
 CSV = "csv"
 DATASET_NAMES = {
     "object": "object in image (10×10)",
@@ -55,16 +53,8 @@ CSV_LINK_NOTE = (
 
 def url_settings(key: str = "ctl") -> Settings:
     """Settings from the URL, warnings shown. dataset=csv is kept only in the session that
-    chose it; a fresh session opening such a link falls back to the default, with a note.
-
-    An address with no settings at all (the sidebar's page links, the landing page's) brings
-    a session back to the settings it last showed here rather than to the defaults: going to
-    another page and back must not restart training.
-    """
+    chose it; a fresh session opening such a link falls back to the default, with a note."""
     raw = {name: st.query_params.get_all(name) for name in st.query_params}
-    shown_before: Settings | None = st.session_state.get(f"{key}_shown")
-    if shown_before is not None and not SETTING_NAMES & raw.keys():
-        return shown_before
     wants_csv = bool(raw.get("dataset")) and raw["dataset"][-1] == CSV
     if wants_csv:
         raw.pop("dataset")
@@ -72,6 +62,7 @@ def url_settings(key: str = "ctl") -> Settings:
     for message in warnings:
         st.warning(message, icon="⚠️")
     if wants_csv:
+        shown_before = st.session_state.get(f"{key}_shown")
         if shown_before is not None and shown_before.dataset == CSV:
             return replace(settings, dataset=CSV)
         st.info(CSV_LINK_NOTE, icon="ℹ️")
