@@ -57,7 +57,7 @@ STEPS: tuple[Step, ...] = (
         "cross) is in it, **t = 0** if not. The network sees nothing richer. This tour follows "
         "that bit from the label back into the weights.",
         "images",
-        (Link("Train a network on these images", "train"),),
+        (Link("Train a network on these images", "train", (("dataset", "object"),)),),
     ),
     Step(
         "A sigmoid turns one logit into a probability",
