@@ -107,6 +107,17 @@ def _w(key: str, name: str) -> str:
     return f"{key}_{name}"
 
 
+def _now(key: str, name: str):
+    """The widget's current value, to be passed as its default too.
+
+    A browser can redraw a widget from scratch (a busy server that interrupts a run makes it
+    drop and re-create the sidebar's widgets); it then shows and sends back the widget's
+    default, which without one is the lowest value or the first option: every setting fell
+    to its minimum and training restarted, in the 30-session load test.
+    """
+    return st.session_state[_w(key, name)]
+
+
 def _round(value: float) -> float:
     # Widgets return binary fractions such as 0.30000000000000004; the URL wants 0.3.
     return float(f"{value:.6g}")
@@ -115,13 +126,15 @@ def _round(value: float) -> float:
 def _whole(key: str, name: str, label: str, step: int, **extra) -> int:
     """A whole-number input bounded by BOUNDS[name], keyed for this sidebar."""
     low, high = map(int, BOUNDS[name])
-    return int(st.number_input(label, low, high, step=step, key=_w(key, name), **extra))
+    value = int(_now(key, name))
+    return int(st.number_input(label, low, high, value, step=step, key=_w(key, name), **extra))
 
 
 def _real(key: str, name: str, label: str, step: float, **extra) -> float:
     """A real-number input bounded by BOUNDS[name], shown without trailing zeros."""
     low, high = BOUNDS[name]
-    value = st.number_input(label, low, high, step=step, format="%g", key=_w(key, name), **extra)
+    value = float(_now(key, name))
+    value = st.number_input(label, low, high, value, step, format="%g", key=_w(key, name), **extra)
     return _round(value)
 
 
@@ -132,6 +145,7 @@ def _dataset(key: str, csv: bool) -> str:
     return st.selectbox(
         "Dataset",
         options,
+        index=options.index(_now(key, "dataset")),
         key=_w(key, "dataset"),
         format_func=DATASET_NAMES.get,
         help="Generated from the seed, or your own CSV file (features and a label column).",
@@ -146,6 +160,7 @@ def _noise(key: str, csv: bool) -> float:
     value = st.slider(
         "Noise",
         *BOUNDS["noise"],
+        float(_now(key, "noise")),
         step=0.01,
         key=_w(key, "noise"),
         disabled=_is_csv(key),
@@ -163,6 +178,7 @@ def _test(key: str, csv: bool) -> float:
     value = st.slider(
         "Test fraction",
         *BOUNDS["test"],
+        float(_now(key, "test")),
         step=0.05,
         key=_w(key, "test"),
         help="Share of the examples held out to measure test loss and accuracy.",
@@ -203,6 +219,7 @@ def _hidden(key: str, csv: bool) -> int:
             "Hidden units",
             low,
             high,
+            int(_now(key, "hidden")),
             step=1,
             key=_w(key, "hidden"),
             help="0 = no hidden layer: the output layer sees the input.",
@@ -211,7 +228,10 @@ def _hidden(key: str, csv: bool) -> int:
 
 
 def _activation(key: str, csv: bool) -> str:
-    return st.selectbox("Activation φ", tuple(ACTIVATIONS), key=_w(key, "activation"))
+    options = tuple(ACTIVATIONS)
+    return st.selectbox(
+        "Activation φ", options, options.index(_now(key, "activation")), key=_w(key, "activation")
+    )
 
 
 def _fix_k(key: str) -> None:
@@ -224,9 +244,11 @@ def _fix_k(key: str) -> None:
 
 
 def _head(key: str, csv: bool) -> str:
+    options = ("softmax", "sigmoid")
     return st.radio(
         "Head",
-        ("softmax", "sigmoid"),
+        options,
+        options.index(_now(key, "head")),
         key=_w(key, "head"),
         horizontal=True,
         on_change=_fix_k,
@@ -242,6 +264,7 @@ def _k(key: str, csv: bool) -> int:
             "Outputs K",
             low,
             int(BOUNDS["k"][1]),
+            int(_now(key, "k")),
             step=1,
             key=_w(key, "k"),
             help="Softmax needs K ≥ 2. A binary label becomes one-hot (1 − t, t) for K = 2, "
@@ -251,7 +274,9 @@ def _k(key: str, csv: bool) -> int:
 
 
 def _loss(key: str, csv: bool) -> str:
-    return st.selectbox("Loss", tuple(LOSS_NAMES), key=_w(key, "loss"), format_func=LOSS_NAMES.get)
+    options = tuple(LOSS_NAMES)
+    index = options.index(_now(key, "loss"))
+    return st.selectbox("Loss", options, index, key=_w(key, "loss"), format_func=LOSS_NAMES.get)
 
 
 def _temperature(key: str, csv: bool) -> float:
@@ -273,7 +298,10 @@ def _batch(key: str, csv: bool) -> int:
 
 
 def _momentum(key: str, csv: bool) -> float:
-    return _round(st.slider("Momentum μ", *BOUNDS["momentum"], step=0.01, key=_w(key, "momentum")))
+    value = float(_now(key, "momentum"))
+    return _round(
+        st.slider("Momentum μ", *BOUNDS["momentum"], value, 0.01, key=_w(key, "momentum"))
+    )
 
 
 def _decay(key: str, csv: bool) -> float:
@@ -288,6 +316,7 @@ def _speed(key: str, csv: bool) -> int:
             "Steps per frame (Play)",
             low,
             high,
+            int(_now(key, "speed")),
             step=1,
             key=_w(key, "speed"),
             help="A display option: changing it never restarts training.",
