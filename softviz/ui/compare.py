@@ -8,7 +8,7 @@ does not use are reset to their defaults for it, so a link carries only what it 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -130,6 +130,23 @@ def _seed(name: str, value: Any) -> str:
     return key
 
 
+def _seeded(name: str, value: Any, option: str = "value") -> dict[str, Any]:
+    """A widget's key= and its current value as its default (`option`: value=, default=).
+
+    A browser can redraw a widget from scratch when a busy server interrupts a run; it then
+    shows and sends back the widget's default, which must be the current value, not the
+    lowest one (see softviz.ui.controls._now).
+    """
+    key = _seed(name, value)
+    return {"key": key, option: st.session_state[key]}
+
+
+def _chosen(name: str, value: Any, options: Sequence[Any]) -> dict[str, Any]:
+    """key= and index= (the current choice) for a selectbox."""
+    key = _seed(name, value)
+    return {"key": key, "index": list(options).index(st.session_state[key])}
+
+
 def _start(settings: Settings, query: Mapping, matchup: str, name: str) -> Any:
     """A settings widget's start: the URL's value, else this match-up's default, else the app's."""
     if name in query or name not in OWNED[matchup]:
@@ -149,9 +166,8 @@ def _forget_widgets_if_url_changed() -> None:
 
 def matchup_ui(page: PageQuery) -> str:
     """The match-up chooser."""
-    key = _seed("matchup", page.matchup)
-    return st.segmented_control("Match-up", tuple(LABELS), format_func=LABELS.get, key=key,
-                                required=True)  # fmt: skip
+    return st.segmented_control("Match-up", tuple(LABELS), format_func=LABELS.get, required=True,
+                                **_seeded("matchup", page.matchup, "default"))  # fmt: skip
 
 
 def common_ui(settings: Settings, query: Mapping, matchup: str) -> dict[str, Any]:
@@ -163,15 +179,16 @@ def common_ui(settings: Settings, query: Mapping, matchup: str) -> dict[str, Any
         cols[0].markdown("**Data**  \nK Gaussian blobs")
     else:
         values["dataset"] = cols[0].selectbox("Dataset", CHOICES["dataset"],
-                                              key=_seed("dataset", start("dataset")))  # fmt: skip
+                                              **_chosen("dataset", start("dataset"),
+                                                        CHOICES["dataset"]))  # fmt: skip
     values["hidden"] = cols[1].number_input("Hidden units", 0, int(BOUNDS["hidden"][1]), step=1,
-                                            key=_seed("hidden", start("hidden")),
+                                            **_seeded("hidden", start("hidden")),
                                             help="0: no hidden layer")  # fmt: skip
     low, high = BOUNDS["lr"]
     values["lr"] = cols[2].number_input("Learning rate η", low, high, step=0.01, format="%.4g",
-                                        key=_seed("lr", start("lr")))  # fmt: skip
+                                        **_seeded("lr", start("lr")))  # fmt: skip
     values["seed"] = cols[3].number_input("Seed", 0, int(BOUNDS["seed"][1]), step=1,
-                                          key=_seed("seed", start("seed")))  # fmt: skip
+                                          **_seeded("seed", start("seed")))  # fmt: skip
     return values
 
 
@@ -180,27 +197,27 @@ def specific_ui(settings: Settings, query: Mapping, page: PageQuery, matchup: st
     start = lambda name: _start(settings, query, matchup, name)  # noqa: E731
     if matchup == "binary":
         match = st.toggle("Match learning rates (softmax output layer at η/2)",
-                          key=_seed("match", page.match))  # fmt: skip
+                          **_seeded("match", page.match))  # fmt: skip
         return {}, replace(page, match=match)
     cols = st.columns(4)
     if matchup == "loss":
         head = cols[0].selectbox(
             "Head",
             ("softmax", "sigmoid"),
-            key=_seed("head", start("head")),
+            **_chosen("head", start("head"), ("softmax", "sigmoid")),
             format_func={"softmax": "softmax-2", "sigmoid": "sigmoid-1"}.get,
         )
         init = cols[1].slider("Initial weight scale", 0.0, float(BOUNDS["init"][1]), step=0.1,
-                              key=_seed("init", float(start("init"))),
+                              **_seeded("init", float(start("init"))),
                               help="3: many examples start confidently wrong")  # fmt: skip
         return {"head": head, "init": init}, page
     if matchup == "kway":
-        k = cols[0].slider("Classes K", 2, int(BOUNDS["k"][1]), key=_seed("k", max(start("k"), 2)))
+        k = cols[0].slider("Classes K", 2, int(BOUNDS["k"][1]), **_seeded("k", max(start("k"), 2)))
         return {"k": k}, page
     steps = cols[0].number_input("Steps per racer", *RACE_STEPS, step=50,
-                                 key=_seed("race_steps", page.race_steps))  # fmt: skip
+                                 **_seeded("race_steps", page.race_steps))  # fmt: skip
     target = cols[1].slider("Target test accuracy", *TARGET, step=0.01, format="%.2f",
-                            key=_seed("target", page.target))  # fmt: skip
+                            **_seeded("target", page.target))  # fmt: skip
     return {}, replace(page, race_steps=int(steps), target=float(target))
 
 
@@ -210,19 +227,20 @@ def more_ui(settings: Settings) -> dict[str, Any]:
     with st.popover("More settings", icon=":material/tune:"):
         values = {
             "activation": st.selectbox("Hidden activation", CHOICES["activation"],
-                                       key=_seed("activation", settings.activation)),
+                                       **_chosen("activation", settings.activation,
+                                                  CHOICES["activation"])),
             "noise": st.slider("Data noise", *bound("noise"), step=0.05,
-                               key=_seed("noise", settings.noise)),
+                               **_seeded("noise", settings.noise)),
             "n": st.number_input("Examples (train + test)", *bound("n"), step=100,
-                                 key=_seed("n", settings.n)),
+                                 **_seeded("n", settings.n)),
             "batch": st.number_input("Batch size (0 = all)", *bound("batch"), step=16,
-                                     key=_seed("batch", settings.batch)),
+                                     **_seeded("batch", settings.batch)),
             "momentum": st.slider("Momentum", *bound("momentum"), step=0.01,
-                                  key=_seed("momentum", settings.momentum)),
+                                  **_seeded("momentum", settings.momentum)),
             "temperature": st.number_input("Temperature T", *bound("temperature"), step=0.1,
-                                           key=_seed("temperature", settings.temperature)),
+                                           **_seeded("temperature", settings.temperature)),
             "speed": st.slider("Steps per Play frame", *bound("speed"),
-                               key=_seed("speed", settings.speed)),
+                               **_seeded("speed", settings.speed)),
         }  # fmt: skip
     return values
 

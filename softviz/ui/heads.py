@@ -151,6 +151,13 @@ def _key(name: str) -> str:
     return _PREFIX + name
 
 
+def _now(name: str):
+    """A widget's current value, passed as its default too: a browser that redraws a widget
+    from scratch (a busy server interrupting a run) shows and sends back its default, which
+    must be the current value (see softviz.ui.controls._now)."""
+    return st.session_state[_key(name)]
+
+
 def seed_widgets(lab: Lab) -> None:
     """Load a lab into the widgets' state: on the first visit, or when the URL was changed."""
     state = st.session_state
@@ -205,6 +212,7 @@ def logits_ui(k: int, object_class: int) -> tuple[float, ...]:
             f"z{i}{roles.get(i, '')}",
             -LOGIT_LIMIT,
             LOGIT_LIMIT,
+            float(st.session_state[key]),
             step=LOGIT_STEP,
             format="%.1f",
             key=key,
@@ -224,13 +232,21 @@ def controls_ui(settings: Settings) -> Lab:
     """The sidebar: K, T, the label, the object class, loss, head and the logits."""
     state = st.session_state
     with st.sidebar:
-        k = st.slider("Outputs K", K_MIN, K_MAX, key=_key("k"))
+        k = st.slider("Outputs K", K_MIN, K_MAX, int(_now("k")), key=_key("k"))
         options = sorted(set(TEMPERATURES) | {state[_key("temperature")]})
         temperature = st.select_slider(
-            "Temperature T", options, key=_key("temperature"), format_func=lambda t: f"{t:g}"
+            "Temperature T",
+            options,
+            _now("temperature"),
+            key=_key("temperature"),
+            format_func=lambda t: f"{t:g}",
         )
         label = st.radio(
-            "Object present in the image?", ["yes", "no"], key=_key("label"), horizontal=True
+            "Object present in the image?",
+            ("yes", "no"),
+            ("yes", "no").index(_now("label")),
+            key=_key("label"),
+            horizontal=True,
         )
         _keep_in_range(_key("object"), k - 1, 1)
         object_class = 1
@@ -238,11 +254,25 @@ def controls_ui(settings: Settings) -> Lab:
             object_class = st.selectbox(
                 "Object class (output 0 is the background)",
                 range(1, k),
+                int(st.session_state.get(_key("object"), 1)) - 1,
                 key=_key("object"),
                 format_func=lambda i: f"output {i}",
             )
-        loss = st.radio("Loss", list(LOSS_NAMES), key=_key("loss"), format_func=LOSS_NAMES.get)
-        head = st.radio("Head on the way back", HEAD_CHOICES, key=_key("head"), horizontal=True)
+        losses = tuple(LOSS_NAMES)
+        loss = st.radio(
+            "Loss",
+            losses,
+            losses.index(_now("loss")),
+            key=_key("loss"),
+            format_func=LOSS_NAMES.get,
+        )
+        head = st.radio(
+            "Head on the way back",
+            HEAD_CHOICES,
+            HEAD_CHOICES.index(_now("head")),
+            key=_key("head"),
+            horizontal=True,
+        )
         z = logits_ui(k, object_class)
     target = object_class if label == "yes" else 0
     _keep_in_range(_key("sweep"), k - 1, target)
@@ -657,7 +687,11 @@ def gradient_against_logit(lab: Lab, points: dict[tuple[str, str], Point]) -> No
     left, right = st.columns([1, 3])
     with left:
         i = st.selectbox(
-            "Sweep logit", range(lab.k), key=_key("sweep"), format_func=lambda j: f"z{j}"
+            "Sweep logit",
+            range(lab.k),
+            int(st.session_state.get(_key("sweep"), lab.sweep)),
+            key=_key("sweep"),
+            format_func=lambda j: f"z{j}",
         )
         st.caption(
             f"The {head} head, target class {lab.target_class}. The others stay where the "
