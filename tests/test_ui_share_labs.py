@@ -7,6 +7,8 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from softviz.ui import common
+
 LAB = "from softviz.ui import {0}\n{0}.render()\n"
 
 
@@ -67,3 +69,23 @@ def test_presentation_mode_enlarges_the_play_pictures_too():
     assert len(big) == len(plain) == 4
     # A narrower canvas stretched to the same column: everything drawn 1.5× larger.
     assert all(b == pytest.approx(p / 1.5, abs=1) for p, b in zip(plain, big, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("page", "widget", "start", "changed"),
+    [("heads", "heads_k", 4, 6), ("train", "ctl_hidden", 4, 8), ("compare", "compare_seed", 4, 6)],
+)
+def test_a_settings_file_restores_a_view_this_session_had_before(page, widget, start, changed):
+    """A URL the session wrote once is not applied again (it is a stale copy), unless a
+    settings file brings it back: loading one forgets which URLs were ours."""
+    param = widget.split("_")[1]
+    at = run(page, **{param: str(start)})
+    kind = "slider" if page != "compare" else "number_input"
+    getattr(at, kind)(key=widget).set_value(changed).run()
+    at.query_params[param] = str(start)  # a stale copy of the address bar: ignored
+    at.run()
+    assert getattr(at, kind)(key=widget).value == changed
+    at.session_state[common.OURS_KEY] = []  # what loading a settings file does
+    at.query_params[param] = str(start)
+    at.run()
+    assert not at.exception and getattr(at, kind)(key=widget).value == start

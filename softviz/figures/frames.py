@@ -21,9 +21,11 @@ from xml.sax.saxutils import escape, quoteattr
 import numpy as np
 from PIL import Image
 
-from softviz.figures.common import DIVERGING
+from softviz.figures.common import DIVERGING, NEGATIVE_COLOUR, POSITIVE_COLOUR
 from softviz.figures.train import (
     MISTAKE_COLOUR,
+    NORM_W1_COLOUR,
+    NORM_W2_COLOUR,
     TEST_COLOUR,
     TRAIN_COLOUR,
     Panel,
@@ -122,14 +124,14 @@ _CURVES = (
     (0, "test_loss", TEST_COLOUR, ""),
     (1, "train_acc", TRAIN_COLOUR, ""),
     (1, "test_acc", TEST_COLOUR, ""),
-    (2, "norm_W2", "#5e3c99", ""),
-    (2, "norm_W1", "#1b7837", "stroke-dasharray='2 3'"),
+    (2, "norm_W2", NORM_W2_COLOUR, ""),
+    (2, "norm_W1", NORM_W1_COLOUR, "stroke-dasharray='2 3'"),
 )
 _LEGEND = (
     ("train", TRAIN_COLOUR, ""),
     ("test", TEST_COLOUR, ""),
-    ("‖∂L/∂W2‖", "#5e3c99", ""),
-    ("‖∂L/∂W1‖", "#1b7837", "stroke-dasharray='2 3'"),
+    ("‖∂L/∂W2‖", NORM_W2_COLOUR, ""),
+    ("‖∂L/∂W1‖", NORM_W1_COLOUR, "stroke-dasharray='2 3'"),
 )
 
 
@@ -357,7 +359,7 @@ def surface_svg(
         px = left + (X[:, 0] - axis_x[0]) / span_x * plot_w
         py = top + plot_h - (X[:, 1] - axis_y[0]) / span_y * plot_h
         for a, b, label, guess in zip(px, py, y, predicted, strict=True):
-            fill = TRAIN_COLOUR if label == 0 else "#b2182b"
+            fill = NEGATIVE_COLOUR if label == 0 else POSITIVE_COLOUR  # as CLASS_COLOURS
             ring = "stroke='#000000' stroke-width='2'" if label != guess else (
                 "stroke='#ffffff' stroke-width='0.6'")  # fmt: skip
             if split_id == 0:

@@ -20,6 +20,7 @@ from softviz.figures.common import DIVERGING, NEGATIVE_COLOUR, POSITIVE_COLOUR
 
 MAX_CURVE_POINTS = 400
 TRAIN_COLOUR, TEST_COLOUR = "#1f5fbf", "#e08214"
+NORM_W2_COLOUR, NORM_W1_COLOUR = "#5e3c99", "#1b7837"
 GRAYS = [[0.0, "#000000"], [1.0, "#ffffff"]]
 MISTAKE_COLOUR = "#d7191c"
 CLASS_COLOURS = [[0.0, NEGATIVE_COLOUR], [1.0, POSITIVE_COLOUR]]
@@ -166,8 +167,8 @@ def curves_figure(history: Mapping[str, np.ndarray], height: int = 250) -> go.Fi
         (0, "test_loss", "test", TEST_COLOUR, "solid"),
         (1, "train_acc", "train", TRAIN_COLOUR, "solid"),
         (1, "test_acc", "test", TEST_COLOUR, "solid"),
-        (2, "norm_W2", "‖∂L/∂W2‖", "#5e3c99", "solid"),
-        (2, "norm_W1", "‖∂L/∂W1‖", "#1b7837", "dot"),
+        (2, "norm_W2", "‖∂L/∂W2‖", NORM_W2_COLOUR, "solid"),
+        (2, "norm_W1", "‖∂L/∂W1‖", NORM_W1_COLOUR, "dot"),
     )
     data = [
         _line(step, history[key][rows], name, colour, dash, refs[i], i != 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -20,8 +21,8 @@ def query_settings() -> Settings:
     return settings
 
 
-WRITTEN_KEY = "softviz_written_queries"  # st.session_state: the queries this session wrote
-WRITTEN_REMEMBERED = 64
+OURS_KEY = "softviz_our_queries"  # st.session_state: queries this session wrote or applied
+OURS_REMEMBERED = 64
 PAGE_KEY = "softviz_page"  # st.session_state: the URL path of the last page run to the end
 PAGE_QUERIES_KEY = "softviz_page_queries"  # st.session_state: URL path -> its last query
 
@@ -48,28 +49,44 @@ def run_page(url_path: str, render: Callable[[], None]) -> None:
 def write_query(settings: Settings, **extra: str) -> None:
     """Put the settings that differ from the defaults (and page-owned keys) into the URL."""
     wanted = to_query(settings) | {key: value for key, value in extra.items() if value}
-    written = st.session_state.setdefault(WRITTEN_KEY, [])
-    if wanted not in written:
-        written.append(wanted)
-        del written[:-WRITTEN_REMEMBERED]
+    remember_query(wanted)
     if dict(st.query_params.to_dict()) != wanted:
         st.query_params.from_dict(wanted)
 
 
+def remember_query(query: dict[str, str]) -> None:
+    """Note a query this session has written or applied, so that it is never applied again."""
+    ours = st.session_state.setdefault(OURS_KEY, [])
+    if query not in ours:
+        ours.append(query)
+        del ours[:-OURS_REMEMBERED]
+
+
 def query_is_ours() -> bool:
-    """Whether the URL holds a query this session wrote itself, not a new one to apply.
+    """Whether the URL holds a query this session wrote or already applied, not a new one.
 
     A rerun's request carries the address bar as the browser had it, which lags behind our
     last write when the user acts quickly on a busy server: such a URL is stale, and applying
     it would undo the newer choice.
     """
-    return st.query_params.to_dict() in st.session_state.get(WRITTEN_KEY, [])
+    return st.query_params.to_dict() in st.session_state.get(OURS_KEY, [])
 
 
-def forget_written_queries() -> None:
-    """Make the next URL count as new even if this session wrote it once (a settings file
+def forget_our_queries() -> None:
+    """Make the next URL count as new even if this session had it once (a settings file
     restores an older view)."""
-    st.session_state.pop(WRITTEN_KEY, None)
+    st.session_state.pop(OURS_KEY, None)
+
+
+def as_default(widget_key: str) -> Any:
+    """A keyed widget's current value, to be passed as its default (value=, index=) as well.
+
+    A browser can redraw a widget from scratch (a busy server that interrupts a run makes it
+    drop and re-create the widgets it had drawn); it then shows and sends back the widget's
+    default, which without one is the lowest value or the first option: in the 30-session
+    load test every setting of /train fell to its minimum and training restarted.
+    """
+    return st.session_state[widget_key]
 
 
 def chart(fig: go.Figure, key: str) -> None:

@@ -23,7 +23,14 @@ from softviz.network import predicted_class
 from softviz.settings import BOUNDS, CHOICES, DEFAULTS, Settings, consistent, shown
 from softviz.training import build_dataset
 from softviz.ui import playback, presentation, share
-from softviz.ui.common import chart, query_is_ours, query_settings, write_query
+from softviz.ui.common import (
+    as_default,
+    chart,
+    query_is_ours,
+    query_settings,
+    remember_query,
+    write_query,
+)
 
 KEY = "compare"
 LABELS = {
@@ -40,7 +47,6 @@ OWNED: dict[str, dict[str, Any]] = {"binary": {}, "loss": {"head": "softmax", "i
 RACE_STEPS = (50, 600)
 TARGET = (0.5, 1.0)
 RACE_BUDGET_SECONDS = 8.0  # refuse a race whose worst case (no one arrives) takes longer
-LAST_QUERY = "compare_last_query"
 
 
 @dataclass(frozen=True)
@@ -131,20 +137,16 @@ def _seed(name: str, value: Any) -> str:
 
 
 def _seeded(name: str, value: Any, option: str = "value") -> dict[str, Any]:
-    """A widget's key= and its current value as its default (`option`: value=, default=).
-
-    A browser can redraw a widget from scratch when a busy server interrupts a run; it then
-    shows and sends back the widget's default, which must be the current value, not the
-    lowest one (see softviz.ui.controls._now).
-    """
+    """A widget's key= and its current value as its default too (`option`: value=, default=;
+    see common.as_default)."""
     key = _seed(name, value)
-    return {"key": key, option: st.session_state[key]}
+    return {"key": key, option: as_default(key)}
 
 
 def _chosen(name: str, value: Any, options: Sequence[Any]) -> dict[str, Any]:
     """key= and index= (the current choice) for a selectbox."""
     key = _seed(name, value)
-    return {"key": key, "index": list(options).index(st.session_state[key])}
+    return {"key": key, "index": list(options).index(as_default(key))}
 
 
 def _start(settings: Settings, query: Mapping, matchup: str, name: str) -> Any:
@@ -156,12 +158,11 @@ def _start(settings: Settings, query: Mapping, matchup: str, name: str) -> Any:
 
 def _forget_widgets_if_url_changed() -> None:
     """A URL we did not write (a link, the address bar) reseeds every widget from it."""
-    current = st.query_params.to_dict()
-    if st.session_state.get(LAST_QUERY) not in (None, current) and not query_is_ours():
+    if not query_is_ours():
         for key in [k for k in st.session_state if str(k).startswith(f"{KEY}_")]:
             if key not in (_key("pairs"), _key("race_request")):
                 del st.session_state[key]
-    st.session_state[LAST_QUERY] = current
+        remember_query(st.query_params.to_dict())
 
 
 def matchup_ui(page: PageQuery) -> str:
@@ -263,7 +264,6 @@ def controls_ui() -> tuple[str, Settings, PageQuery]:
     more = more_ui(settings)
     chosen = settings_for(matchup, replace(settings, **values, **own, **more))
     write_query(chosen, **page_extras(matchup, page, chosen))
-    st.session_state[LAST_QUERY] = st.query_params.to_dict()
     return matchup, chosen, page
 
 

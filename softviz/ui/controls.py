@@ -24,7 +24,7 @@ from softviz import csvdata
 from softviz.activations import ACTIVATIONS
 from softviz.datasets import DATASETS
 from softviz.settings import BOUNDS, Settings, from_query
-from softviz.ui.common import query_is_ours
+from softviz.ui.common import as_default, query_is_ours
 
 DATA_FIELDS = ("dataset", "noise", "n", "test", "seed", "draw")
 MODEL_FIELDS = ("hidden", "activation", "head", "k", "loss", "temperature", "init")
@@ -108,14 +108,8 @@ def _w(key: str, name: str) -> str:
 
 
 def _now(key: str, name: str):
-    """The widget's current value, to be passed as its default too.
-
-    A browser can redraw a widget from scratch (a busy server that interrupts a run makes it
-    drop and re-create the sidebar's widgets); it then shows and sends back the widget's
-    default, which without one is the lowest value or the first option: every setting fell
-    to its minimum and training restarted, in the 30-session load test.
-    """
-    return st.session_state[_w(key, name)]
+    """The widget's current value, passed as its default too (see common.as_default)."""
+    return as_default(_w(key, name))
 
 
 def _round(value: float) -> float:

@@ -23,7 +23,14 @@ from softviz.figures.common import symmetric_limit
 from softviz.losses import HeadLoss
 from softviz.settings import Settings, shown, to_query
 from softviz.ui import presentation, share
-from softviz.ui.common import chart, query_settings, write_query
+from softviz.ui.common import (
+    as_default,
+    chart,
+    query_is_ours,
+    query_settings,
+    remember_query,
+    write_query,
+)
 
 K_MIN, K_MAX = 2, 10
 LOGIT_LIMIT = 50.0
@@ -152,10 +159,8 @@ def _key(name: str) -> str:
 
 
 def _now(name: str):
-    """A widget's current value, passed as its default too: a browser that redraws a widget
-    from scratch (a busy server interrupting a run) shows and sends back its default, which
-    must be the current value (see softviz.ui.controls._now)."""
-    return st.session_state[_key(name)]
+    """A widget's current value, passed as its default too (see common.as_default)."""
+    return as_default(_key(name))
 
 
 def seed_widgets(lab: Lab) -> None:
@@ -280,17 +285,8 @@ def controls_ui(settings: Settings) -> Lab:
     return Lab(settings, z, int(label == "yes"), object_class, state.get(_key("sweep"), target))
 
 
-URLS_REMEMBERED = 64
 # Widgets seeded together from the URL; Streamlit drops their state when the page is left.
 SEEDED_WIDGETS = ("k", "temperature", "label", "loss", "head")
-
-
-def _remember_url(query: dict[str, str]) -> None:
-    """Note a query string this session has shown, so it is not mistaken for a new link."""
-    urls = st.session_state.setdefault(_key("urls"), [])
-    if query not in urls:
-        urls.append(query)
-        del urls[:-URLS_REMEMBERED]
 
 
 def _url_is_new() -> bool:
@@ -301,7 +297,7 @@ def _url_is_new() -> bool:
     and must not undo the newer slider value. Leaving the page drops the widgets' state.
     """
     entered = any(_key(name) not in st.session_state for name in SEEDED_WIDGETS)
-    return entered or st.query_params.to_dict() not in st.session_state.get(_key("urls"), [])
+    return entered or not query_is_ours()
 
 
 def lab_ui() -> Lab:
@@ -313,14 +309,13 @@ def lab_ui() -> Lab:
         for message in warnings:
             st.warning(message, icon="⚠️")
         seed_widgets(lab)
-        _remember_url(st.query_params.to_dict())
+        remember_query(st.query_params.to_dict())
     return controls_ui(settings)
 
 
 def write_lab(lab: Lab) -> None:
     """Put the lab into the address bar so a copied link reproduces this view."""
     write_query(lab.settings, **lab_query(lab))
-    _remember_url(st.query_params.to_dict())
 
 
 # ---------------------------------------------------------------- engine results

@@ -25,7 +25,7 @@ from softviz.settings import (
     to_query,
 )
 from softviz.training import Trainer
-from softviz.ui.common import forget_written_queries
+from softviz.ui.common import forget_our_queries
 
 UPLOAD_KEY = "settings_upload"
 _NOTES_KEY = "softviz_load_notes"  # (kind, message) pairs to show after a settings file loads
@@ -127,7 +127,7 @@ def _load_upload(page: str) -> None:
     st.session_state[_NOTES_KEY] = notes + [("warning", m) for m in loaded.messages]
     if loaded.page is not None and loaded.page != page:
         st.session_state[_SWITCH_KEY] = (loaded.page, query)
-    forget_written_queries()
+    forget_our_queries()
     st.query_params.from_dict(query)
 
 
